@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.db.models.functions import Lower
+
+
+class UsernameOrEmailBackend(ModelBackend):
+    """Log in with a username or, when it contains '@', an email (case-insensitive)."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None or password is None:
+            return None
+        User = get_user_model()
+        if "@" in username:
+            user = (
+                User.objects.annotate(email_lower=Lower("email"))
+                .filter(email_lower=username.strip().lower())
+                .first()
+            )
+        else:
+            user = User.objects.filter(username=username.strip()).first()
+        if user is None:
+            User().set_password(password)  # same work either way: no timing hint
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from ninja import Schema
+from pydantic import ConfigDict, Field, field_validator
+
+MAX_VALUE_TENGE = 10**11
+
+
+class ItemIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    item_name: str = Field(..., min_length=1, max_length=200)
+    value_tenge: int = Field(0, ge=0, le=MAX_VALUE_TENGE)
+    description: str = Field("", max_length=2000)
+    duration_days: int | None = Field(None, ge=1, le=365)
+    category: str | None = Field(None, max_length=64)
+
+    @field_validator("item_name", "description")
+    @classmethod
+    def _trim(cls, value: str) -> str:
+        value = " ".join(value.split()) if value else value
+        return value
+
+    @field_validator("item_name")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value:
+            raise ValueError("Название не может быть пустым")
+        return value
+
+
+class ItemsByType(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    PERMANENT: list[ItemIn] = Field(default_factory=list, max_length=50)
+    TEMPORARY: list[ItemIn] = Field(default_factory=list, max_length=50)
+
+
+class CreateByCategoriesIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    wants: ItemsByType = Field(default_factory=ItemsByType)
+    offers: ItemsByType = Field(default_factory=ItemsByType)
+
+
+class CreateItemIn(ItemIn):
+    item_type: Literal["WANT", "OFFER"]
+    exchange_type: Literal["PERMANENT", "TEMPORARY"]
+
+
+class UpdateItemIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    item_name: str | None = Field(None, min_length=1, max_length=200)
+    value_tenge: int | None = Field(None, ge=0, le=MAX_VALUE_TENGE)
+    description: str | None = Field(None, max_length=2000)
+    duration_days: int | None = Field(None, ge=1, le=365)
+    category: str | None = Field(None, max_length=64)
+
+    @field_validator("item_name", "description")
+    @classmethod
+    def _trim(cls, value: str | None) -> str | None:
+        return " ".join(value.split()) if value else value
+
+
+class CreatedItemOut(Schema):
+    id: int
+    item_type: str
+    exchange_type: str
+    item_name: str
+    value_tenge: int
+    duration_days: int | None
+    description: str
+    category: str | None
+    category_inferred: bool
+
+
+class CreateByCategoriesOut(Schema):
+    id: int
+    user_id: int
+    created_at: datetime
+    listings: list[CreatedItemOut]
+
+
+class SingleItemOut(Schema):
+    id: int
+    item_type: str
+    exchange_type: str
+    item_name: str
+    value_tenge: int
+    duration_days: int | None
+    description: str
+    category: str | None
+    category_inferred: bool
+    user_id: int
+    created_at: datetime
+
+
+class ItemOut(Schema):
+    """The contract's listing row (`title` = item name) plus what a client needs to show it."""
+
+    id: int
+    title: str
+    description: str
+    user_id: int
+    username: str
+    exchange_type: str
+    item_type: str
+    item_name: str
+    category: str | None
+    value_tenge: int
+    duration_days: int | None
+    status: str
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from apps.common.errors import NotFound
+from apps.exchange.models import ItemStatus, ListingItem
+
+
+def item_qs() -> QuerySet[ListingItem]:
+    return ListingItem.objects.select_related("category", "user")
+
+
+def item_get(*, pk: int) -> ListingItem:
+    item = item_qs().filter(pk=pk).first()
+    if item is None:
+        raise NotFound("Позиция не найдена", code="item_not_found")
+    return item
+
+
+def item_list_public(
+    *,
+    item_type: str | None = None,
+    exchange_type: str | None = None,
+    category: str | None = None,
+    city: str | None = None,
+    q: str | None = None,
+    user_id: int | None = None,
+) -> QuerySet[ListingItem]:
+    """Active wants/offers of active users, filtered."""
+    qs = item_qs().filter(status=ItemStatus.ACTIVE, user__is_active=True)
+    if item_type:
+        qs = qs.filter(item_type=item_type)
+    if exchange_type:
+        qs = qs.filter(exchange_type=exchange_type)
+    if category:
+        qs = qs.filter(category__slug=category)
+    if city:
+        qs = qs.filter(user__location_set__city=city)
+    if user_id is not None:
+        qs = qs.filter(user_id=user_id)
+    if q:
+        for word in q.split()[:5]:
+            qs = qs.filter(search_text__contains=word.lower())
+    return qs.distinct()
+
+
+def items_of_user(*, user_id: int, include_archived: bool = False) -> QuerySet[ListingItem]:
+    qs = item_qs().filter(user_id=user_id)
+    if not include_archived:
+        qs = qs.filter(status=ItemStatus.ACTIVE)
+    return qs
+
+
+def exchanges_for_user(*, user, page) -> tuple[list[dict], int]:
+    """The user's bilateral matches and chains, newest first (filled in by the proposals model).
+
+    Until proposals exist there is nothing to list.
+    """
+    from apps.exchange import proposal_selectors
+
+    return proposal_selectors.exchanges_for_user(user=user, page=page)
+
+
+def active_exchanges_for_cabinet(*, user) -> list[dict]:
+    from apps.exchange import proposal_selectors
+
+    return proposal_selectors.active_exchanges_for_cabinet(user=user)

@@ -1,0 +1,107 @@
+"""The one NinjaAPI of the project and its error handling.
+
+Every error leaves as `{"detail", "status_code", "error_type"}` (the contract's format):
+domain errors from services, validation errors (400, not ninja's 422), auth, throttling (429 with
+Retry-After) and anything unexpected (500, logged, no stack trace).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+
+from apps.accounts.api import auth_router, users_router
+from apps.accounts.cabinet_api import router as cabinet_router
+from apps.catalog.api import router as categories_router
+from apps.common.errors import DomainError, RateLimited
+from apps.common.middleware import error_response
+from apps.exchange.api import router as listings_router
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="FreeMarket API",
+    version="1.0.0",
+    description="Бартерная биржа FreeMarket: пользователи, желания и предложения, "
+    "цепочки обмена. Ошибки: {detail, status_code, error_type}.",
+    openapi_url="/api/openapi.json",
+    docs_url="/docs",
+    urls_namespace="api",
+)
+
+
+def _describe_validation(errors: list[dict]) -> str:
+    parts = []
+    for err in errors[:5]:
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "payload", "query"))
+        msg = err.get("msg", "Некорректное значение")
+        parts.append(f"{loc}: {msg}" if loc else msg)
+    return "; ".join(parts) or "Некорректный запрос"
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    response = error_response(exc.status_code, exc.message, exc.error_type)
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return error_response(400, _describe_validation(exc.errors), "validation_error")
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    response = error_response(429, "Слишком много запросов, попробуйте позже", "rate_limited")
+    if exc.wait:
+        response["Retry-After"] = str(max(1, int(exc.wait)))
+    return response
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(401, "Требуется авторизация", "authentication_error")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(exc.status_code, str(exc))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(404, "Не найдено", "not_found")
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("Unhandled API error on %s", request.path)
+    return error_response(500, "Внутренняя ошибка сервера", "server_error")
+
+
+api.add_router("/api/users", users_router)
+api.add_router("/auth", auth_router)
+api.add_router("/user", cabinet_router)
+api.add_router("/v1/categories", categories_router)
+api.add_router("/api/listings", listings_router)
+
+
+@api.get("/health", tags=["Health"])
+def health(request: HttpRequest):
+    return {"status": "ok", "message": "FreeMarket API is running"}
+
+
+@api.get("/", tags=["Health"])
+def root(request: HttpRequest):
+    """JSON for API clients; a browser (Accept: text/html) gets the web home page."""
+    accept = request.headers.get("Accept", "")
+    if "text/html" in accept:
+        from config.web import home
+
+        return home(request)
+    return {"message": "FreeMarket API", "version": "1.0.0"}

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from config.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("apps.accounts.urls")),
+    path("", include("apps.market.urls")),
+    path("", include("apps.chat.urls")),
+    path("", include("apps.notifications.urls")),
+    path("", include("apps.exchange.urls")),
+    path("", api.urls),
+]
+
+if not settings.USE_S3:
+    # Uploaded images are served by the app itself (whitenoise serves only static files).
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
+
+handler404 = "apps.common.views.not_found"
+handler500 = "apps.common.views.server_error"
