@@ -11,6 +11,7 @@ import logging
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from apps.accounts.api import auth_router, users_router
@@ -19,10 +20,17 @@ from apps.catalog.api import router as categories_router
 from apps.common.errors import DomainError, RateLimited
 from apps.common.middleware import error_response
 from apps.exchange.api import router as listings_router
+from apps.notifications.api import events_router
+from apps.notifications.api import router as notifications_router
 
 logger = logging.getLogger(__name__)
 
+class UnicodeJSONRenderer(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=UnicodeJSONRenderer(),
     title="FreeMarket API",
     version="1.0.0",
     description="Бартерная биржа FreeMarket: пользователи, желания и предложения, "
@@ -81,6 +89,10 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(Exception)
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("Unhandled API error on %s", request.path)
+    if "text/html" in request.headers.get("Accept", ""):
+        from apps.common.views import server_error_page
+
+        return server_error_page(request)
     return error_response(500, "Внутренняя ошибка сервера", "server_error")
 
 
@@ -89,6 +101,8 @@ api.add_router("/auth", auth_router)
 api.add_router("/user", cabinet_router)
 api.add_router("/v1/categories", categories_router)
 api.add_router("/api/listings", listings_router)
+api.add_router("/api/notifications", notifications_router)
+api.add_router("/api/events", events_router)
 
 
 @api.get("/health", tags=["Health"])

@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "apps.common.context_processors.site",
+                "apps.notifications.context_processors.notifications",
             ],
         },
     },

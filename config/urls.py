@@ -7,10 +7,11 @@ from config.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Before the API: the SSE stream is a plain async Django view under /api/.
+    path("", include("apps.notifications.urls")),
     path("", include("apps.accounts.urls")),
     path("", include("apps.market.urls")),
     path("", include("apps.chat.urls")),
-    path("", include("apps.notifications.urls")),
     path("", include("apps.exchange.urls")),
     path("", api.urls),
 ]

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Router
+from ninja import Router, Status
 
 from apps.accounts import selectors, services, tokens
 from apps.accounts.models import User
@@ -47,7 +47,7 @@ auth_router = Router(tags=["Authentication"])
 def create_user(request: HttpRequest, payload: UserCreateIn):
     """Passwordless profile creation (the account can log in after a password is set)."""
     user = services.user_create(**payload.dict())
-    return 201, user
+    return Status(201, user)
 
 
 @users_router.get("/username/{username}", response=UserOut, auth=auth_optional)
@@ -95,7 +95,7 @@ def _clear_refresh_cookie(response: HttpResponse) -> None:
 )
 def register(request: HttpRequest, payload: RegisterIn):
     user = services.user_create(**payload.dict())
-    return 201, user
+    return Status(201, user)
 
 
 @auth_router.post("/login", response=LoginOut, throttle=[IpRateThrottle("auth_login")])

@@ -143,7 +143,7 @@ def refresh_rotate(*, refresh_token: str | None) -> tuple[User, IssuedTokens]:
             "Refresh-токен уже использован; все токены этой сессии отозваны",
             code="refresh_reused",
         )
-    cache.delete(f"rt:{digest}")
+    # `rt:<hash>` stays until it expires, so a later replay is recognised as reuse.
     if cache.get(_family_revoked_key(family)):
         raise AuthenticationFailed("Сессия завершена", code="session_revoked")
     session = (

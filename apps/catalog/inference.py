@@ -55,7 +55,7 @@ KEYWORDS: dict[tuple[str, str], str] = {
     ("TEMPORARY", "carsharing"): "машина автомобиль прицеп спецтехника каршеринг",
     ("TEMPORARY", "hand_tools"): "дрель перфоратор шуруповёрт болгарка пила инструмент лобзик",
     ("TEMPORARY", "printers_equipment"): "принтер станок 3d лабораторный",
-    ("TEMPORARY", "construction_tools"): "леса стремянка бетономешалка шатёр мероприятие",
+    ("TEMPORARY", "construction_tools"): "леса стремянка бетономешалка мероприятие",
     ("TEMPORARY", "photo_equipment"): "фотоаппарат камера объектив дрон квадрокоптер",
     ("TEMPORARY", "video_audio"): "свет звук микрофон рекордер колонка",
     ("TEMPORARY", "production_kits"): "съёмка трансляция подкаст стрим",

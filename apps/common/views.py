@@ -14,3 +14,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if is_api_path(request.path):
         return error_response(500, DETAILS[500], "server_error")
     return render(request, "errors/500.html", status=500)
+
+
+def server_error_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "errors/500.html", status=500)

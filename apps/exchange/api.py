@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from apps.accounts.security import auth_required
 from apps.common.pagination import PageParams, paginate
@@ -71,19 +71,19 @@ def create_by_categories(request: HttpRequest, payload: CreateByCategoriesIn):
         for item in getattr(group, exchange_type)
     ]
     listing, items = services.listing_create(user=request.auth, drafts=drafts)
-    return 201, {
+    return Status(201, {
         "id": listing.pk,
         "user_id": listing.user_id,
         "created_at": listing.created_at,
         "listings": [created_out(item) for item in items],
-    }
+    })
 
 
 @router.post("/create", response={201: SingleItemOut}, auth=auth_required)
 def create_item(request: HttpRequest, payload: CreateItemIn):
     data = payload.dict()
     _, items = services.listing_create(user=request.auth, drafts=[services.ItemDraft(**data)])
-    return 201, created_out(items[0])
+    return Status(201, created_out(items[0]))
 
 
 @router.get("/wants", response=list[ItemOut])

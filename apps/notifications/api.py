@@ -1,0 +1,77 @@
+"""Notifications endpoints, plus the ticket that opens a live event stream."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Literal
+
+from django.core.cache import cache
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from apps.accounts.security import auth_required
+from apps.common.errors import PermissionDenied
+from apps.notifications import selectors, services
+
+router = Router(tags=["Notifications"], auth=auth_required)
+events_router = Router(tags=["Notifications"], auth=auth_required)
+
+TICKET_TTL = 60
+
+
+class NotificationFilters(Schema):
+    user_id: int | None = None
+    status: Literal["pending", "read", "all"] = "pending"
+    skip: int = Field(0, ge=0)
+    limit: int = Field(20, ge=1, le=100)
+    sort: Literal["created", "created_at"] | None = None
+    order: Literal["asc", "desc"] = "desc"
+
+
+@router.get("/")
+def list_notifications(request: HttpRequest, filters: Query[NotificationFilters]):
+    user = request.auth
+    if filters.user_id is not None and filters.user_id != user.pk and not user.is_staff:
+        raise PermissionDenied("Можно смотреть только свои уведомления", code="not_owner")
+    qs = selectors.notification_list(user=user, status=filters.status, user_id=filters.user_id)
+    ordering = "created_at" if filters.order == "asc" else "-created_at"
+    total = qs.count()
+    rows = qs.order_by(ordering, ordering.replace("created_at", "id"))[
+        filters.skip : filters.skip + filters.limit
+    ]
+    return {
+        "notifications": [n.as_dict() for n in rows],
+        "count": total,
+        "unread": selectors.unread_count(user=user),
+    }
+
+
+@router.get("/unread-count")
+def unread_count(request: HttpRequest):
+    return {"unread": selectors.unread_count(user=request.auth)}
+
+
+@router.post("/read-all")
+def read_all(request: HttpRequest):
+    count = services.notifications_mark_all_read(user=request.auth)
+    return {"status": "read", "updated": count}
+
+
+@router.post("/{int:notification_id}/read")
+def mark_read(request: HttpRequest, notification_id: int):
+    notification = services.notification_get_for(user=request.auth, pk=notification_id)
+    services.notification_mark_read(notification=notification)
+    return {"notification_id": notification.pk, "status": "read"}
+
+
+@events_router.post("/ticket")
+def stream_ticket(request: HttpRequest):
+    """A single-use, 60-second ticket for `GET /api/events/stream?ticket=...`.
+
+    Browsers' EventSource cannot send an Authorization header; the site's own pages use the
+    session cookie instead, other clients trade their bearer token for a ticket.
+    """
+    ticket = secrets.token_urlsafe(24)
+    cache.set(f"sse-ticket:{ticket}", request.auth.pk, TICKET_TTL)
+    return {"ticket": ticket, "expires_in": TICKET_TTL, "url": f"/api/events/stream?ticket={ticket}"}
