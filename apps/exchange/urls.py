@@ -1,3 +1,26 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from apps.exchange import views, views_proposals
+
+app_name = "exchange"
+
+urlpatterns = [
+    path("exchange/", views.dashboard, name="dashboard"),
+    path("exchange/items/new/", views.item_create, name="item_create"),
+    path("exchange/items/<int:pk>/edit/", views.item_edit, name="item_edit"),
+    path("exchange/items/<int:pk>/archive/", views.item_archive, name="item_archive"),
+    path("exchange/browse/<str:kind>/", views.browse, name="browse"),
+    path("exchange/locations/", views.locations, name="locations"),
+    path("exchange/proposals/", views_proposals.proposal_list, name="proposals"),
+    path("exchange/proposals/discover/", views_proposals.proposal_discover,
+         name="proposal_discover"),
+    path("exchange/proposals/<int:pk>/", views_proposals.proposal_detail, name="proposal_detail"),
+    path("exchange/proposals/<int:pk>/accept/", views_proposals.proposal_accept,
+         name="proposal_accept"),
+    path("exchange/proposals/<int:pk>/decline/", views_proposals.proposal_decline,
+         name="proposal_decline"),
+    path("exchange/proposals/<int:pk>/confirm-receipt/", views_proposals.proposal_confirm_receipt,
+         name="proposal_confirm_receipt"),
+    path("exchange/proposals/<int:pk>/rate/", views_proposals.proposal_rate,
+         name="proposal_rate"),
+]

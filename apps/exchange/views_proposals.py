@@ -1,0 +1,160 @@
+"""FreeMarket web: the user's proposals (bilateral matches and chains) and their actions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.common.errors import DomainError, NotFound
+from apps.exchange import proposal_selectors as selectors
+from apps.exchange import proposals as services
+from apps.exchange.cycle_svg import cycle_layout
+from apps.exchange.models import HOLDING_STATUSES, ProposalRating, ProposalStatus
+
+STATUS_FILTERS = {"open": HOLDING_STATUSES, "done": (ProposalStatus.COMPLETED,),
+                  "closed": (ProposalStatus.DECLINED, ProposalStatus.EXPIRED,
+                             ProposalStatus.CANCELLED)}
+
+
+def _card(proposal, user) -> dict:
+    detail = selectors.proposal_detail(proposal, viewer=user)
+    me = next((m for m in detail["members"] if m["user_id"] == user.pk), None)
+    rated = set(ProposalRating.objects.filter(proposal=proposal, rater=user)
+                .values_list("rated_id", flat=True))
+    return {
+        "proposal": proposal,
+        "detail": detail,
+        "svg": cycle_layout(detail, viewer_id=user.pk),
+        "me": me,
+        "my_legs": [leg for leg in detail["legs"]
+                    if user.pk in (leg["giver_id"], leg["receiver_id"])],
+        "can_answer": proposal.status == ProposalStatus.PENDING and me
+        and me["decision"] == "pending",
+        "can_confirm": proposal.status == ProposalStatus.CONFIRMED and me and not me["received"],
+        "to_rate": [m for m in detail["members"]
+                    if proposal.status == ProposalStatus.COMPLETED and me
+                    and m["user_id"] != user.pk and m["user_id"] not in rated],
+        "chat": _chat_for(proposal) if proposal.status in (
+            ProposalStatus.CONFIRMED, ProposalStatus.COMPLETED) else None,
+    }
+
+
+def _chat_for(proposal):
+    try:
+        from apps.chat.models import Conversation
+    except ImportError:  # chat not installed
+        return None
+    return Conversation.objects.filter(topic_key=f"proposal:{proposal.pk}").first()
+
+
+@login_required
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    show = request.GET.get("show", "open")
+    if show not in STATUS_FILTERS:
+        show = "open"
+    qs = selectors.proposal_list(user_id=request.user.pk).filter(
+        status__in=STATUS_FILTERS[show]
+    ).order_by("-created_at", "-id")[:50]
+    cards = [_card(p, request.user) for p in qs]
+    return render(request, "exchange/proposals.html", {"cards": cards, "show": show})
+
+
+@login_required
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        proposal = selectors.proposal_get_for(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    return render(request, "exchange/proposal_detail.html",
+                  {"card": _card(proposal, request.user)})
+
+
+def _act(request: HttpRequest, pk: int, action) -> HttpResponse:
+    try:
+        proposal = selectors.proposal_get_for(user=request.user, pk=pk)
+        if request.user.is_staff and not proposal.participants.filter(user=request.user).exists():
+            raise Http404  # staff look, they do not act for others on the web
+        message = action(proposal)
+    except NotFound as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, message)
+    return redirect("exchange:proposal_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(proposal):
+        result = services.proposal_accept(proposal=proposal, user=request.user)
+        if result.status == ProposalStatus.CONFIRMED:
+            return _("Все согласились! Контакты участников открыты.")
+        return _("Вы согласились. Ждём ответа остальных участников.")
+
+    return _act(request, pk, run)
+
+
+@login_required
+@require_POST
+def proposal_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    reason = request.POST.get("reason", "")[:500]
+
+    def run(proposal):
+        services.proposal_decline(proposal=proposal, user=request.user, reason=reason)
+        return _("Вы отказались от этого обмена. Подберём другие варианты.")
+
+    return _act(request, pk, run)
+
+
+@login_required
+@require_POST
+def proposal_confirm_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(proposal):
+        result = services.proposal_confirm_receipt(proposal=proposal, user=request.user)
+        if result.status == ProposalStatus.COMPLETED:
+            return _("Обмен завершён. Оцените партнёров!")
+        return _("Получение подтверждено.")
+
+    return _act(request, pk, run)
+
+
+@login_required
+@require_POST
+def proposal_rate(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        rated_id = int(request.POST.get("rated_id", ""))
+        score = int(request.POST.get("score", ""))
+    except ValueError:
+        messages.error(request, _("Выберите оценку от 1 до 5."))
+        return redirect("exchange:proposal_detail", pk=pk)
+    comment = request.POST.get("comment", "")
+
+    def run(proposal):
+        services.proposal_rate(proposal=proposal, rater=request.user, rated_id=rated_id,
+                               score=score, comment=comment)
+        return _("Спасибо за оценку!")
+
+    return _act(request, pk, run)
+
+
+@login_required
+@require_POST
+def proposal_discover(request: HttpRequest) -> HttpResponse:
+    """Look for exchanges for the signed-in user now (also runs by itself after changes)."""
+    from apps.exchange.matching_runs import matching_run
+
+    run = matching_run(user_id=request.user.pk, trigger="web")
+    found = len(getattr(run, "created_proposals", []))
+    if run.status != "success":
+        messages.error(request, _("Подбор сейчас не удался, попробуйте позже."))
+    elif found:
+        messages.success(request, _("Найдено новых обменов: %(n)s") % {"n": found})
+    else:
+        messages.info(request, _("Новых обменов пока нет. Мы сообщим, когда они появятся."))
+    return redirect("exchange:proposals")
