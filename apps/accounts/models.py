@@ -121,3 +121,6 @@ class AuthSession(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["user", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return f"session {self.family[:8]} of {self.user_id}"
