@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import queue as queue_module
 import threading
+import time
 from collections import defaultdict
 from collections.abc import AsyncIterator
 
@@ -29,15 +31,13 @@ def channel_for(user_id: int) -> str:
 class _LocalBroker:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._subs: dict[int, set[tuple[asyncio.AbstractEventLoop, asyncio.Queue]]] = (
-            defaultdict(set)
-        )
+        self._subs: dict[int, set[tuple]] = defaultdict(set)
 
-    def add(self, user_id: int, loop: asyncio.AbstractEventLoop, queue: asyncio.Queue) -> None:
+    def add(self, user_id: int, loop: asyncio.AbstractEventLoop | None, queue) -> None:
         with self._lock:
             self._subs[user_id].add((loop, queue))
 
-    def remove(self, user_id: int, loop: asyncio.AbstractEventLoop, queue: asyncio.Queue) -> None:
+    def remove(self, user_id: int, loop: asyncio.AbstractEventLoop | None, queue) -> None:
         with self._lock:
             self._subs[user_id].discard((loop, queue))
             if not self._subs[user_id]:
@@ -47,6 +47,9 @@ class _LocalBroker:
         with self._lock:
             targets = list(self._subs.get(user_id, ()))
         for loop, queue in targets:
+            if loop is None:  # a thread-side subscriber (WSGI servers)
+                queue.put_nowait(message)
+                continue
             try:
                 loop.call_soon_threadsafe(queue.put_nowait, message)
             except RuntimeError:  # loop closed: the stream is gone
@@ -81,8 +84,15 @@ def publish(user_id: int, event: str, data: dict) -> None:
         logger.warning("event publish failed for user %s", user_id, exc_info=True)
 
 
+READY = {"event": "ready", "data": {}}
+
+
 async def subscribe(user_id: int, *, heartbeat: float = 15.0) -> AsyncIterator[dict | None]:
-    """Yield events for the user as dicts; None every `heartbeat` seconds of silence."""
+    """Yield events for the user as dicts; None every `heartbeat` seconds of silence.
+
+    The first item is `READY`, yielded once the subscription is live: a caller that awaits it
+    before reading state (e.g. the unread count) misses no event published after that read.
+    """
     if settings.REDIS_URL:
         import redis.asyncio as aredis
 
@@ -90,6 +100,9 @@ async def subscribe(user_id: int, *, heartbeat: float = 15.0) -> AsyncIterator[d
         pubsub = client.pubsub()
         await pubsub.subscribe(channel_for(user_id))
         try:
+            # Wait for the server's confirmation: from then on every publish reaches us.
+            await pubsub.get_message(ignore_subscribe_messages=False, timeout=5)
+            yield READY
             while True:
                 msg = await pubsub.get_message(ignore_subscribe_messages=True, timeout=heartbeat)
                 if msg is None:
@@ -105,6 +118,7 @@ async def subscribe(user_id: int, *, heartbeat: float = 15.0) -> AsyncIterator[d
         queue: asyncio.Queue = asyncio.Queue()
         local_broker.add(user_id, loop, queue)
         try:
+            yield READY
             while True:
                 try:
                     raw = await asyncio.wait_for(queue.get(), timeout=heartbeat)
@@ -114,3 +128,30 @@ async def subscribe(user_id: int, *, heartbeat: float = 15.0) -> AsyncIterator[d
                 yield json.loads(raw)
         finally:
             local_broker.remove(user_id, loop, queue)
+
+
+def subscribe_sync(user_id: int, *, heartbeat: float, max_seconds: float):
+    """The same events for a thread (a WSGI server): ends after `max_seconds` so the thread is
+    freed; the browser's EventSource reconnects by itself."""
+    deadline = time.monotonic() + max_seconds
+    if settings.REDIS_URL:
+        pubsub = _sync_redis().pubsub()
+        pubsub.subscribe(channel_for(user_id))
+        try:
+            while (left := deadline - time.monotonic()) > 0:
+                msg = pubsub.get_message(ignore_subscribe_messages=True,
+                                         timeout=min(heartbeat, left))
+                yield json.loads(msg["data"]) if msg else None
+        finally:
+            pubsub.close()
+    else:
+        queue: queue_module.Queue = queue_module.Queue()
+        local_broker.add(user_id, None, queue)
+        try:
+            while (left := deadline - time.monotonic()) > 0:
+                try:
+                    yield json.loads(queue.get(timeout=min(heartbeat, left)))
+                except queue_module.Empty:
+                    yield None
+        finally:
+            local_broker.remove(user_id, None, queue)

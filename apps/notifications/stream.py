@@ -38,6 +38,23 @@ async def _user_id_for(request: HttpRequest) -> int | None:
     return user.pk if user.is_authenticated else None
 
 
+WSGI_STREAM_SECONDS = 25.0
+
+
+def _unread_for(user_id: int) -> int:
+    from apps.accounts.models import User
+
+    return selectors.unread_count(user=User.objects.get(pk=user_id))
+
+
+def _sync_stream(user_id: int, unread: int, heartbeat: float):
+    yield "retry: 1000\n\n"
+    yield _sse("hello", {"user_id": user_id, "unread": unread})
+    for message in events.subscribe_sync(user_id, heartbeat=heartbeat,
+                                         max_seconds=WSGI_STREAM_SECONDS):
+        yield ": keep-alive\n\n" if message is None else _sse(message["event"], message["data"])
+
+
 def _sse(event: str, data: dict) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False, default=str)}\n\n"
 
@@ -54,17 +71,31 @@ async def event_stream(request: HttpRequest) -> HttpResponse:
     async def stream():
         from apps.accounts.models import User
 
-        user = await User.objects.aget(pk=user_id)
-        unread = await sync_to_async(selectors.unread_count)(user=user)
-        yield "retry: 3000\n\n"
-        yield _sse("hello", {"user_id": user_id, "unread": unread})
-        async for message in events.subscribe(user_id, heartbeat=heartbeat):
-            if message is None:
-                yield ": keep-alive\n\n"
-            else:
-                yield _sse(message["event"], message["data"])
+        # Subscribe before reading the unread count, so nothing published in between is lost.
+        subscription = events.subscribe(user_id, heartbeat=heartbeat)
+        try:
+            await anext(subscription)  # events.READY
+            user = await User.objects.aget(pk=user_id)
+            unread = await sync_to_async(selectors.unread_count)(user=user)
+            yield "retry: 3000\n\n"
+            yield _sse("hello", {"user_id": user_id, "unread": unread})
+            async for message in subscription:
+                if message is None:
+                    yield ": keep-alive\n\n"
+                else:
+                    yield _sse(message["event"], message["data"])
+        finally:
+            await subscription.aclose()
 
-    response = StreamingHttpResponse(stream(), content_type="text/event-stream")
+    if not hasattr(request, "scope"):
+        # Served by a WSGI server (runserver, the test live server): a thread per stream, so
+        # each connection lasts at most WSGI_STREAM_SECONDS and the browser reconnects.
+        unread_now = await sync_to_async(_unread_for)(user_id)
+        response = StreamingHttpResponse(
+            _sync_stream(user_id, unread_now, heartbeat), content_type="text/event-stream"
+        )
+    else:
+        response = StreamingHttpResponse(stream(), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
     return response
