@@ -11,8 +11,8 @@ import logging
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.renderers import JSONRenderer
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.renderers import JSONRenderer
 
 from apps.accounts.api import auth_router, users_router
 from apps.accounts.cabinet_api import router as cabinet_router
@@ -20,6 +20,8 @@ from apps.catalog.api import router as categories_router
 from apps.common.errors import DomainError, RateLimited
 from apps.common.middleware import error_response
 from apps.exchange.api import router as listings_router
+from apps.exchange.api_chains import chains_router, matches_router
+from apps.exchange.api_matching import router as matching_router
 from apps.notifications.api import events_router
 from apps.notifications.api import router as notifications_router
 
@@ -101,6 +103,9 @@ api.add_router("/auth", auth_router)
 api.add_router("/user", cabinet_router)
 api.add_router("/v1/categories", categories_router)
 api.add_router("/api/listings", listings_router)
+api.add_router("/api/matching", matching_router)
+api.add_router("/api/chains", chains_router)
+api.add_router("/api/matches", matches_router)
 api.add_router("/api/notifications", notifications_router)
 api.add_router("/api/events", events_router)
 

@@ -98,6 +98,9 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 if not IS_POSTGRES:
     # Several writers (web + inline tasks) share the file: wait instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # BEGIN IMMEDIATE: a write transaction takes the write lock up front, so two of them queue
+    # instead of one failing with "database is locked" when it upgrades a read lock.
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Redis: REDIS_URL or an in-process cache ---------------------------------------
@@ -229,6 +232,23 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@freemarket.lo
 FM_LOCATIONS = ["Алматы", "Астана", "Шымкент"]
 FM_CATEGORY_VERSION = "v6.0"
 DEMO_DATA = env_bool("DEMO_DATA", default=True)
+
+# Proposals and matching runs (apps/exchange/proposals.py, matching_runs.py, tasks.py).
+PROPOSAL_TTL_HOURS = int(os.environ.get("PROPOSAL_TTL_HOURS", "72"))
+DECLINE_COOLDOWN_DAYS = int(os.environ.get("DECLINE_COOLDOWN_DAYS", "30"))
+MATCH_AUTO_RUN = env_bool("MATCH_AUTO_RUN", default=True)  # a run after a user's listings change
+MATCH_DEBOUNCE_SECONDS = int(os.environ.get("MATCH_DEBOUNCE_SECONDS", "30"))
+MATCH_MAX_CYCLE = int(os.environ.get("MATCH_MAX_CYCLE", "10"))
+MATCH_VALUE_TOLERANCE = float(os.environ.get("MATCH_VALUE_TOLERANCE", "0.3"))
+MATCH_TIME_LIMIT_SECONDS = float(os.environ.get("MATCH_TIME_LIMIT_SECONDS", "60"))
+MATCH_FULL_RUN_MINUTES = int(os.environ.get("MATCH_FULL_RUN_MINUTES", "60"))
+CELERY_BEAT_SCHEDULE = {
+    "matching-full-run": {
+        "task": "exchange.matching_run_all",
+        "schedule": MATCH_FULL_RUN_MINUTES * 60.0,
+    },
+    "proposals-expire": {"task": "exchange.proposals_expire", "schedule": 300.0},
+}
 
 LOGGING = {
     "version": 1,

@@ -88,3 +88,206 @@ class ListingItem(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == ItemStatus.ACTIVE
+
+
+# --- Proposals: bilateral matches and exchange chains (issue 4) -------------------------------
+
+
+class ProposalKind(models.TextChoices):
+    BILATERAL = "bilateral", "Двусторонний обмен"
+    CHAIN = "chain", "Цепочка обмена"
+
+
+class ProposalStatus(models.TextChoices):
+    """See the transition table at the top of `apps/exchange/proposals.py`."""
+
+    PENDING = "pending", "Ожидает ответов"
+    CONFIRMED = "confirmed", "Подтверждён всеми"
+    COMPLETED = "completed", "Завершён"
+    DECLINED = "declined", "Отклонён"
+    EXPIRED = "expired", "Истёк срок"
+    CANCELLED = "cancelled", "Отменён"
+
+
+# Statuses in which a proposal holds its items (one ProposalItemLock row per item).
+HOLDING_STATUSES = (ProposalStatus.PENDING, ProposalStatus.CONFIRMED)
+
+
+class MatchingRun(models.Model):
+    """One run of the matching pipeline, for one user or the whole market."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Выполняется"
+        SUCCESS = "success", "Успешно"
+        FAILED = "failed", "Ошибка"
+
+    started_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    scope_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # null: the whole market
+    trigger = models.CharField(max_length=20, default="api")  # api, discover, task, beat, ...
+    bilateral_count = models.PositiveIntegerField(default=0)
+    chain_count = models.PositiveIntegerField(default=0)
+    participant_count = models.PositiveIntegerField(default=0)
+    notified_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)  # found, but stale at write time
+    errors = models.JSONField(default=list, blank=True)
+    stats = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"run #{self.pk} ({self.status})"
+
+
+class MatchingLock(models.Model):
+    """A singleton row: the write phase of a run updates it first, so writers queue up.
+
+    An UPDATE takes the row lock on PostgreSQL and the database write lock on SQLite.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    run = models.ForeignKey(MatchingRun, on_delete=models.SET_NULL, null=True, blank=True)
+
+    def __str__(self) -> str:
+        return "matching lock"
+
+
+class Proposal(models.Model):
+    kind = models.CharField(max_length=10, choices=ProposalKind.choices)
+    status = models.CharField(
+        max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    # The cycle's (offer, want) pairs in canonical rotation: "12:40|33:17|..."
+    cycle_key = models.CharField(max_length=2000)
+    score = models.FloatField(default=0.0)  # the mean leg score, 0..1
+    matching_run = models.ForeignKey(
+        MatchingRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)  # declined / expired / cancelled
+    close_reason = models.CharField(max_length=40, blank=True)
+    users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="ProposalParticipant", related_name="proposals"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["kind", "status", "-created_at"]),
+                   models.Index(fields=["status", "expires_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle_key"], condition=Q(status__in=HOLDING_STATUSES),
+                name="proposal_cycle_unique_while_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+
+class ProposalParticipant(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="proposal_participations"
+    )
+    position = models.PositiveSmallIntegerField()  # order in the cycle
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.CharField(max_length=500, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "user"], name="participant_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.proposal_id}"
+
+    @property
+    def decision(self) -> str:
+        if self.declined_at:
+            return "declined"
+        return "accepted" if self.accepted_at else "pending"
+
+
+class ProposalLeg(models.Model):
+    """`giver` hands `offer` to `receiver`, satisfying the receiver's `want`."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="legs")
+    position = models.PositiveSmallIntegerField()
+    giver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    receiver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    offer = models.ForeignKey(ListingItem, on_delete=models.CASCADE, related_name="+")
+    want = models.ForeignKey(ListingItem, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(default=0.0)
+    reasons = models.JSONField(default=list)  # [{code, message, value}]
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "position"], name="leg_position_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id} -> {self.want_id}"
+
+
+class ProposalItemLock(models.Model):
+    """An item held by an open (pending or confirmed) proposal. The unique item is the rule
+    "an item is in at most one open proposal", enforced by the database."""
+
+    item = models.OneToOneField(ListingItem, on_delete=models.CASCADE, related_name="lock")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="item_locks")
+
+    def __str__(self) -> str:
+        return f"item {self.item_id} held by {self.proposal_id}"
+
+
+class ProposalRating(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="ratings")
+    rater = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    rated = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exchange_ratings"
+    )
+    score = models.PositiveSmallIntegerField()
+    comment = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "rater", "rated"], name="rating_unique"),
+            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="rating_1_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rater_id} -> {self.rated_id}: {self.score}"
+
+
+class DeclinedPair(models.Model):
+    """An (offer, want) pair not to be proposed again until `until` (the cooling-off)."""
+
+    offer = models.ForeignKey(ListingItem, on_delete=models.CASCADE, related_name="+")
+    want = models.ForeignKey(ListingItem, on_delete=models.CASCADE, related_name="+")
+    until = models.DateTimeField(db_index=True)
+    proposal = models.ForeignKey(Proposal, on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "want"], name="declined_pair_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id} -/-> {self.want_id} until {self.until}"

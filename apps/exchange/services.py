@@ -117,8 +117,9 @@ def item_update(*, item: ListingItem, user: User, data: dict) -> ListingItem:
         description=data.get("description", item.description),
         value_tenge=data.get("value_tenge", item.value_tenge),
         duration_days=data.get("duration_days", item.duration_days),
-        category=data["category"] if "category" in data else (
-            item.category.slug if item.category and not item.category_inferred else None
+        category=data.get(
+            "category",
+            item.category.slug if item.category and not item.category_inferred else None,
         ),
     )
     _validate(draft)

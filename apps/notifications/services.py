@@ -18,6 +18,24 @@ def notify(*, user_id: int, type: str, payload: dict) -> Notification:
     return notification
 
 
+def notify_many(rows: list[tuple[int, str, dict]]) -> list[Notification]:
+    """Create many notifications at once (`(user_id, type, payload)` rows), pushed after commit.
+
+    Used by matching runs, which may notify thousands of users in one transaction.
+    """
+    created = Notification.objects.bulk_create(
+        [Notification(user_id=uid, type=type_, payload=payload) for uid, type_, payload in rows]
+    )
+    messages = [(n.user_id, n.as_dict()) for n in created]
+
+    def publish() -> None:
+        for user_id, data in messages:
+            events.publish(user_id, "notification", data)
+
+    transaction.on_commit(publish)
+    return created
+
+
 def notification_get_for(*, user, pk: int) -> Notification:
     """The user's own notification (staff: anyone's); others get 404."""
     qs = Notification.objects.all() if user.is_staff else Notification.objects.filter(user=user)
