@@ -17,8 +17,6 @@ from apps.accounts.schemas import (
     LoginIn,
     LoginOut,
     MessageOut,
-    ProfileIn,
-    ProfileUpdatedOut,
     RegisteredOut,
     RegisterIn,
     RevokedOut,
