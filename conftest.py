@@ -17,6 +17,22 @@ def _clean_cache():
 
 
 @pytest.fixture(autouse=True)
+def _catalog_for_transactional_tests(request):
+    """Transactional tests flush the database, and with it the catalog rows that a data
+    migration loaded; put them back (serialized_rollback would clash with the flush)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from apps.catalog.loader import load_categories, load_games
+    from apps.catalog.models import Category
+
+    if not Category.objects.exists():
+        load_categories()
+        load_games()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

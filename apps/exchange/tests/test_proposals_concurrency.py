@@ -21,8 +21,8 @@ from apps.exchange.tests.helpers import cycle, person, proposal_for
 from apps.notifications.models import Notification
 
 pytestmark = [
-    # serialized_rollback: the v6 catalog (loaded by a migration) survives the flushes.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # The root conftest reloads the v6 catalog after the flushes of transactional tests.
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
 ]
 ROUNDS = 4
