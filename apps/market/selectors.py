@@ -1,0 +1,137 @@
+"""Reads of LootLink: listing search and filters, access gates, cabinet lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from apps.accounts.models import User
+from apps.catalog.models import Game
+from apps.common.errors import NotFound, PermissionDenied
+from apps.market.models import Listing, ListingStatus, PurchaseRequest, Review
+
+SORTS = {"-created_at": ("-created_at", "-pk"), "created_at": ("created_at", "pk"),
+         "price": ("price", "pk"), "-price": ("-price", "-pk")}
+DEFAULT_SORT = "-created_at"
+
+
+@dataclass(frozen=True)
+class ListingFilters:
+    game: Game | None = None
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    search: str = ""
+    sort: str = ""
+
+
+def _search(qs: QuerySet[Listing], text: str) -> tuple[QuerySet[Listing], bool]:
+    """Full-text search (Russian stemming) on PostgreSQL, substring search elsewhere.
+
+    Returns the queryset and whether it carries a `rank` annotation.
+    """
+    words = text.lower().split()
+    substring = Q()
+    for word in words:  # every word must occur; search_text is lower-cased in Python
+        substring &= Q(search_text__contains=word)
+    if connection.vendor != "postgresql":
+        return qs.filter(substring), False
+    vector = SearchVector("title", weight="A", config="russian") + SearchVector(
+        "description", weight="B", config="russian"
+    )
+    query = SearchQuery(text, config="russian", search_type="websearch")
+    # Stemmed matches ("мечи" finds "меч"), plus substrings for names like "AK-47".
+    # Match with @@ (ts_rank is never exactly 0, so "rank > 0" would match everything).
+    qs = qs.annotate(document=vector, rank=SearchRank(vector, query)).filter(
+        Q(document=query) | substring
+    )
+    return qs, True
+
+
+def listing_list_active(*, filters: ListingFilters | None = None) -> QuerySet[Listing]:
+    """Active listings for the home and game pages, filtered and sorted."""
+    f = filters or ListingFilters()
+    qs = Listing.objects.filter(status=ListingStatus.ACTIVE).select_related("game", "seller")
+    if f.game is not None:
+        qs = qs.filter(game=f.game)
+    if f.min_price is not None:
+        qs = qs.filter(price__gte=f.min_price)
+    if f.max_price is not None:
+        qs = qs.filter(price__lte=f.max_price)
+    ranked = False
+    if f.search.strip():
+        qs, ranked = _search(qs, f.search.strip())
+    if ranked and not f.sort:
+        return qs.order_by("-rank", "-created_at", "-pk")
+    return qs.order_by(*SORTS.get(f.sort or DEFAULT_SORT, SORTS[DEFAULT_SORT]))
+
+
+def listing_get(*, pk: int) -> Listing:
+    listing = Listing.objects.select_related("game", "seller").filter(pk=pk).first()
+    if listing is None:
+        raise NotFound("Объявление не найдено", code="listing_not_found")
+    return listing
+
+
+def listing_get_for_seller(*, user: User, pk: int) -> Listing:
+    """The access gate for editing and deleting: only the listing's seller passes."""
+    listing = listing_get(pk=pk)
+    if listing.seller_id != user.pk:
+        raise PermissionDenied("Это объявление принадлежит другому продавцу", code="not_seller")
+    return listing
+
+
+def purchase_request_get_for(*, user: User, pk: int, role: str | None = None) -> PurchaseRequest:
+    """The access gate for deals: outsiders get 404, a participant in the wrong role 403."""
+    pr = (
+        PurchaseRequest.objects.select_related("listing", "listing__game", "buyer", "seller")
+        .filter(pk=pk)
+        .filter(Q(buyer=user) | Q(seller=user))
+        .first()
+    )
+    if pr is None:
+        raise NotFound("Сделка не найдена", code="deal_not_found")
+    if role is not None and pr.role_of(user) != role:
+        who = "продавцу" if role == "seller" else "покупателю"
+        raise PermissionDenied(f"Это действие доступно только {who}", code=f"not_{role}")
+    return pr
+
+
+def purchase_request_open_for(*, listing: Listing, buyer: User) -> PurchaseRequest | None:
+    """The buyer's pending or accepted request for this listing, if any."""
+    if not buyer.is_authenticated:
+        return None
+    return (
+        PurchaseRequest.objects.filter(listing=listing, buyer=buyer, status__in=("pending", "accepted"))
+        .first()
+    )
+
+
+def purchase_request_list_for_listing(*, listing: Listing) -> QuerySet[PurchaseRequest]:
+    return listing.purchase_requests.select_related("buyer").order_by("-created_at", "-pk")
+
+
+def purchase_list(*, user: User) -> QuerySet[PurchaseRequest]:
+    return PurchaseRequest.objects.filter(buyer=user).select_related("seller", "listing")
+
+
+def sale_list(*, user: User) -> QuerySet[PurchaseRequest]:
+    return PurchaseRequest.objects.filter(seller=user).select_related("buyer", "listing")
+
+
+def seller_listing_list(*, user: User, status: str | None = None) -> QuerySet[Listing]:
+    qs = Listing.objects.filter(seller=user).select_related("game")
+    if status in ListingStatus.values:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def review_list_received(*, user: User) -> QuerySet[Review]:
+    return Review.objects.filter(reviewed_user=user).select_related("reviewer", "purchase_request")
+
+
+def review_exists(*, pr: PurchaseRequest, reviewer: User) -> bool:
+    return Review.objects.filter(purchase_request=pr, reviewer=reviewer).exists()

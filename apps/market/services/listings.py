@@ -1,0 +1,107 @@
+"""Listings: create, edit, delete. Deals own the `reserved` and `sold` states."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from apps.accounts.models import User
+from apps.catalog.models import Game
+from apps.common.errors import InvalidState, PermissionDenied, ValidationFailed
+from apps.market.images import image_process
+from apps.market.models import DealStatus, Listing, ListingStatus, PurchaseRequest
+from apps.market.services.deals import reject_pending_requests
+
+# The states a seller may choose by editing; reserved and sold come only from deals.
+SELLER_STATUSES = (ListingStatus.ACTIVE, ListingStatus.CANCELLED)
+EDITABLE_FIELDS = ("title", "description", "price", "status")
+
+
+def _set_image(listing: Listing, upload: UploadedFile) -> list[str]:
+    """Attach a processed image; return the names of the files it replaces."""
+    processed = image_process(upload)
+    old = [f.name for f in (listing.image, listing.thumbnail) if f]
+    listing.image.save(processed.image.name, processed.image, save=False)
+    listing.thumbnail.save(processed.thumbnail.name, processed.thumbnail, save=False)
+    return old
+
+
+def _delete_files_on_commit(listing: Listing, names: list[str]) -> None:
+    storage = listing.image.storage
+
+    def delete() -> None:
+        for name in names:
+            storage.delete(name)
+
+    if names:
+        transaction.on_commit(delete)
+
+
+def listing_create(
+    *, seller: User, game: Game, title: str, description: str, price: Decimal, image: UploadedFile
+) -> Listing:
+    """Put an item on sale. The image is checked and re-encoded before anything is saved."""
+    listing = Listing(seller=seller, game=game, title=title.strip(),
+                      description=description.strip(), price=price)
+    _set_image(listing, image)
+    try:
+        listing.save()
+    except Exception:
+        _delete_files_on_commit(listing, [listing.image.name, listing.thumbnail.name])
+        raise
+    return listing
+
+
+def listing_update(*, listing: Listing, user: User, data: dict,
+                   image: UploadedFile | None = None) -> Listing:
+    """Edit the seller's listing. Taking it off sale rejects the pending requests."""
+    if listing.seller_id != user.pk:
+        raise PermissionDenied("Редактировать объявление может только продавец", code="not_seller")
+    status = data.get("status")
+    if status is not None and status not in SELLER_STATUSES:
+        raise ValidationFailed(
+            "Статусы «Забронировано» и «Продано» выставляются только сделкой", code="bad_status"
+        )
+    with transaction.atomic():
+        # The row lock keeps a concurrent accept from reserving it mid-edit.
+        current = Listing.objects.select_for_update().get(pk=listing.pk)
+        if current.status not in SELLER_STATUSES:
+            raise InvalidState(
+                "Объявление с принятой или завершённой сделкой нельзя редактировать",
+                code="listing_locked",
+            )
+        changed = [f for f in EDITABLE_FIELDS if f in data and data[f] is not None]
+        for field in changed:
+            setattr(listing, field, data[field].strip() if isinstance(data[field], str) else data[field])
+        old_files: list[str] = []
+        if image is not None:
+            old_files = _set_image(listing, image)
+            changed += ["image", "thumbnail"]
+        listing.save(update_fields=[*changed, "updated_at"])
+        if current.status == ListingStatus.ACTIVE and listing.status == ListingStatus.CANCELLED:
+            reject_pending_requests(listing_id=listing.pk, reason="продавец снял объявление")
+        _delete_files_on_commit(listing, old_files)
+    return listing
+
+
+@transaction.atomic
+def listing_delete(*, listing: Listing, user: User) -> None:
+    """Delete the seller's listing unless a deal is in progress.
+
+    Finished deals keep their snapshot (title, price) and reviews; pending requests are rejected.
+    """
+    if listing.seller_id != user.pk:
+        raise PermissionDenied("Удалить объявление может только продавец", code="not_seller")
+    current = Listing.objects.select_for_update().get(pk=listing.pk)
+    in_progress = PurchaseRequest.objects.filter(listing=current, status=DealStatus.ACCEPTED)
+    if current.status == ListingStatus.RESERVED or in_progress.exists():
+        raise InvalidState(
+            "По объявлению идёт сделка: завершите или отмените её, прежде чем удалять",
+            code="deal_in_progress",
+        )
+    reject_pending_requests(listing_id=current.pk, reason="продавец удалил объявление")
+    files = [f.name for f in (current.image, current.thumbnail) if f]
+    current.delete()
+    _delete_files_on_commit(current, files)

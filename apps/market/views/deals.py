@@ -1,0 +1,190 @@
+"""Deal pages: request a listing, the deal page, seller/buyer actions, reviews.
+
+Every action is a POST with CSRF; a GET on an action URL shows what it will do and changes
+nothing.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from apps.chat.selectors import conversation_find_for_listing
+from apps.chat.services import conversation_start_for_listing
+from apps.common.errors import DomainError, InvalidState, PermissionDenied
+from apps.market import selectors, services
+from apps.market.forms import PurchaseRequestForm, ReviewForm
+from apps.market.models import DealStatus, PurchaseRequest
+from apps.market.services.deals import TRANSITIONS, actions_for
+from apps.market.web import error_page
+
+ACTIONS = {
+    "accept": (services.purchase_request_accept, gettext_lazy("Принять запрос"),
+               gettext_lazy("Объявление будет забронировано за этим покупателем, остальные "
+                            "запросы останутся в ожидании."),
+               gettext_lazy("Запрос принят, объявление забронировано")),
+    "reject": (services.purchase_request_reject, gettext_lazy("Отклонить запрос"),
+               gettext_lazy("Покупатель получит уведомление. Если сделка была принята, "
+                            "объявление снова станет доступно другим покупателям."),
+               gettext_lazy("Запрос отклонён")),
+    "complete": (services.purchase_request_complete, gettext_lazy("Завершить сделку"),
+                 gettext_lazy("Подтвердите, что предмет передан и оплата получена. Объявление "
+                              "будет помечено как проданное, остальные запросы отклонены."),
+                 gettext_lazy("Сделка завершена")),
+    "cancel": (services.purchase_request_cancel, gettext_lazy("Отменить запрос"),
+               gettext_lazy("Продавец получит уведомление. Если сделка была принята, "
+                            "объявление вернётся в продажу."),
+               gettext_lazy("Запрос отменён")),
+}
+
+
+def _timeline(pr: PurchaseRequest) -> list[dict]:
+    steps = [{"label": _("Запрос отправлен"), "at": pr.created_at, "state": "done"}]
+    if pr.status in (DealStatus.REJECTED, DealStatus.CANCELLED):
+        if pr.accepted_at:
+            steps.append({"label": _("Продавец принял запрос"), "at": pr.accepted_at,
+                          "state": "done"})
+        label = _("Продавец отклонил запрос") if pr.status == DealStatus.REJECTED else _(
+            "Покупатель отменил запрос")
+        steps.append({"label": label, "at": pr.closed_at, "state": "failed"})
+        return steps
+    accepted = pr.status in (DealStatus.ACCEPTED, DealStatus.COMPLETED)
+    steps.append({"label": _("Продавец принял запрос") if accepted else _("Ожидает ответа продавца"),
+                  "at": pr.accepted_at, "state": "done" if accepted else "current"})
+    done = pr.status == DealStatus.COMPLETED
+    steps.append({"label": _("Сделка завершена") if done else _("Передача предмета и оплата"),
+                  "at": pr.completed_at,
+                  "state": "done" if done else ("current" if accepted else "todo")})
+    return steps
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deal_create(request: HttpRequest, listing_id: int) -> HttpResponse:
+    try:
+        listing = selectors.listing_get(pk=listing_id)
+    except DomainError as exc:
+        return error_page(request, exc)
+    existing = selectors.purchase_request_open_for(listing=listing, buyer=request.user)
+    if existing is not None:
+        messages.info(request, _("У вас уже есть открытый запрос на это объявление"))
+        return redirect(existing)
+    if listing.seller_id == request.user.pk:
+        return error_page(request, PermissionDenied(
+            _("Нельзя купить собственное объявление")))
+    form = PurchaseRequestForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                pr = services.purchase_request_create(listing=listing, buyer=request.user,
+                                                      message=form.cleaned_data["message"])
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status_code
+            else:
+                messages.success(request, _("Запрос отправлен продавцу"))
+                return redirect(pr)
+        else:
+            status = 400
+    return render(request, "market/deal_create.html", {"listing": listing, "form": form},
+                  status=status)
+
+
+@login_required
+@require_GET
+def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        pr = selectors.purchase_request_get_for(user=request.user, pk=pk)
+    except DomainError as exc:
+        return error_page(request, exc)
+    role = pr.role_of(request.user)
+    conversation = None
+    if pr.listing_id:
+        conversation = conversation_find_for_listing(listing_id=pr.listing_id, buyer=pr.buyer)
+    reviews = list(pr.reviews.select_related("reviewer"))
+    return render(request, "market/deal_detail.html", {
+        "pr": pr,
+        "role": role,
+        "counterpart": pr.buyer if role == "seller" else pr.seller,
+        "actions": [(name, ACTIONS[name][1]) for name in actions_for(pr=pr, user=request.user)],
+        "timeline": _timeline(pr),
+        "reviews": reviews,
+        "can_review": pr.status == DealStatus.COMPLETED
+        and not any(r.reviewer_id == request.user.pk for r in reviews),
+        "conversation": conversation,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """accept / reject / complete (seller) and cancel (buyer): GET confirms, POST acts."""
+    role = TRANSITIONS[action][0]
+    try:
+        pr = selectors.purchase_request_get_for(user=request.user, pk=pk, role=role)
+    except DomainError as exc:
+        return error_page(request, exc)
+    service, title, explanation, done = ACTIONS[action]
+    context = {"pr": pr, "action": action, "title": title, "explanation": explanation,
+               "allowed": action in actions_for(pr=pr, user=request.user)}
+    if request.method == "POST":
+        try:
+            service(pr=pr, user=request.user)
+        except DomainError as exc:
+            return error_page(request, exc, template="market/deal_confirm.html", context=context)
+        messages.success(request, done)
+        return redirect(pr)
+    return render(request, "market/deal_confirm.html", context)
+
+
+@login_required
+@require_GET
+def deal_chat(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open (creating on first use) the deal's chat: the buyer with the seller."""
+    try:
+        pr = selectors.purchase_request_get_for(user=request.user, pk=pk)
+    except DomainError as exc:
+        return error_page(request, exc)
+    if pr.listing is None:
+        messages.error(request, _("Объявление удалено, чат по нему недоступен"))
+        return redirect(pr)
+    conversation = conversation_start_for_listing(listing=pr.listing, buyer=pr.buyer)
+    return redirect(conversation)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_create(request: HttpRequest, purchase_request_id: int) -> HttpResponse:
+    try:
+        pr = selectors.purchase_request_get_for(user=request.user, pk=purchase_request_id)
+    except DomainError as exc:
+        return error_page(request, exc)
+    counterpart = pr.buyer if pr.role_of(request.user) == "seller" else pr.seller
+    context = {"pr": pr, "counterpart": counterpart}
+    if pr.status != DealStatus.COMPLETED:
+        return error_page(request, InvalidState(
+            _("Отзыв можно оставить только после завершения сделки")), context=context)
+    if request.method == "GET" and selectors.review_exists(pr=pr, reviewer=request.user):
+        messages.info(request, _("Вы уже оставили отзыв по этой сделке"))
+        return redirect(pr)
+    form = ReviewForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.review_create(pr=pr, reviewer=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status_code
+            else:
+                messages.success(request, _("Спасибо! Отзыв опубликован"))
+                return redirect(pr)
+        else:
+            status = 400
+    return render(request, "market/review_form.html", {**context, "form": form}, status=status)
