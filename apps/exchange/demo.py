@@ -26,7 +26,7 @@ DEMO_USERS = [
      [("TEMPORARY", "Перфоратор Bosch", 7000, 3, "hand_tools")]),
     ("gulnara", "Гульнара Ким", ["Астана"],
      [("TEMPORARY", "Дрель или перфоратор", 6500, 2, "hand_tools")],
-     [("TEMPORARY", "Туристическая палатка", 6000, 5, "sports_equipment")]),
+     [("TEMPORARY", "Туристическая палатка", 6000, 3, "sports_equipment")]),
     ("timur", "Тимур Оспанов", ["Шымкент"],
      [("PERMANENT", "Электросамокат", 90000, None, "electric_vehicles")],
      [("PERMANENT", "Фотоаппарат Canon", 85000, None, "photo_equipment")]),

@@ -36,17 +36,16 @@ DEMO_LISTINGS = [
 ]
 
 
-def _cover(title: str, colours: tuple[str, str]) -> SimpleUploadedFile:
-    """A simple generated cover image: a two-colour gradient with the first letters."""
+def _cover(label: str, colours: tuple[str, str]) -> SimpleUploadedFile:
+    """A simple generated cover image: a two-colour gradient with the game's (Latin) name."""
     width, height = 640, 400
     top = Image.new("RGB", (width, height), colours[0])
     bottom = Image.new("RGB", (width, height), colours[1])
     mask = Image.linear_gradient("L").resize((width, height))
     image = Image.composite(bottom, top, mask)
     draw = ImageDraw.Draw(image)
-    initials = "".join(word[0] for word in title.split()[:2]).upper()
-    draw.text((width // 2, height // 2), initials, fill="white", anchor="mm",
-              font_size=140)
+    draw.text((width // 2, height // 2), label.upper(), fill="white", anchor="mm",
+              font_size=96 if len(label) < 8 else 64)
     buf = io.BytesIO()
     image.save(buf, "PNG")
     return SimpleUploadedFile("cover.png", buf.getvalue(), content_type="image/png")
@@ -62,6 +61,6 @@ def load_demo() -> int:
         if Listing.objects.filter(seller=seller, title=title).exists():
             continue
         listing_create(seller=seller, game=game, title=title, description=description,
-                       price=Decimal(price), image=_cover(title, colours))
+                       price=Decimal(price), image=_cover(game.name, colours))
         created += 1
     return created
