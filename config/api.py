@@ -27,6 +27,7 @@ from apps.notifications.api import router as notifications_router
 
 logger = logging.getLogger(__name__)
 
+
 class UnicodeJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 

@@ -28,7 +28,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG", default=False)
 TESTING = env_bool("TESTING", default=False) or "pytest" in sys.modules
-SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-change-me-in-production-0123456789"
+SECRET_KEY = (
+    os.environ.get("SECRET_KEY") or "dev-only-insecure-key-change-me-in-production-0123456789"
+)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

@@ -18,10 +18,13 @@ pytestmark = pytest.mark.django_db
 
 
 def post_items(client: ApiClient, *, offer: tuple[str, int], want: tuple[str, int]) -> None:
-    r = client.post("/api/listings/create-by-categories", {
-        "offers": {"PERMANENT": [{"item_name": offer[0], "value_tenge": offer[1]}]},
-        "wants": {"PERMANENT": [{"item_name": want[0], "value_tenge": want[1]}]},
-    })
+    r = client.post(
+        "/api/listings/create-by-categories",
+        {
+            "offers": {"PERMANENT": [{"item_name": offer[0], "value_tenge": offer[1]}]},
+            "wants": {"PERMANENT": [{"item_name": want[0], "value_tenge": want[1]}]},
+        },
+    )
     assert r.status_code == 201, r.content
 
 
@@ -34,14 +37,19 @@ def build_cycle(clients: list[ApiClient], names: list[str], base: int) -> None:
 
 
 def test_full_exchange_journey_over_http(staff_api):
-    users = {name: make_user(name) for name in
-             ["ann", "ben", "cat", "dan", "eva", "fox", "gus", "hal", "ivy", "kim"]}
+    users = {
+        name: make_user(name)
+        for name in ["ann", "ben", "cat", "dan", "eva", "fox", "gus", "hal", "ivy", "kim"]
+    }
     users["zoe"] = make_user("zoe", city="Астана", locations=("Астана",))
     api = {name: ApiClient(user) for name, user in users.items()}
 
     build_cycle([api["ann"], api["ben"], api["cat"]], ["Дрель", "Палатка", "Гитара"], 1000)
-    build_cycle([api["dan"], api["eva"], api["fox"], api["gus"]],
-                ["Велосипед", "Самокат", "Ролики", "Скейтборд"], 100_000)
+    build_cycle(
+        [api["dan"], api["eva"], api["fox"], api["gus"]],
+        ["Велосипед", "Самокат", "Ролики", "Скейтборд"],
+        100_000,
+    )
     build_cycle([api["hal"], api["ivy"]], ["Фотоаппарат", "Объектив"], 10_000_000)
     # kim (Алматы) and zoe (Астана) want each other's items, but share no city.
     post_items(api["kim"], offer=("Синтезатор", 10**9), want=("Микрофон", 10**9))
@@ -49,9 +57,10 @@ def test_full_exchange_journey_over_http(staff_api):
 
     r = staff_api.post("/api/matching/run-pipeline", {"user_id": None})
     assert r.status_code == 200, r.content
-    assert {k: r.json()[k] for k in ("bilateral_matches", "exchange_chains",
-                                     "total_participants", "errors")} == {
-        "bilateral_matches": 1, "exchange_chains": 2, "total_participants": 9, "errors": []}
+    assert {
+        k: r.json()[k]
+        for k in ("bilateral_matches", "exchange_chains", "total_participants", "errors")
+    } == {"bilateral_matches": 1, "exchange_chains": 2, "total_participants": 9, "errors": []}
     for name in ("kim", "zoe"):
         assert api[name].get(f"/api/matches/user/{users[name].pk}").json()["total"] == 0
         assert api[name].get(f"/api/chains/user/{users[name].pk}").json()["total"] == 0
@@ -67,8 +76,17 @@ def test_full_exchange_journey_over_http(staff_api):
         path = "chains" if chains else "matches"
         r = api[name].post(f"/api/{path}/{row['id']}/accept", {"user_id": uid})
         assert r.status_code == 200 and r.json()["status"] == "accepted", r.content
-    assert sizes == {"ann": 3, "ben": 3, "cat": 3, "dan": 4, "eva": 4, "fox": 4, "gus": 4,
-                     "hal": 2, "ivy": 2}
+    assert sizes == {
+        "ann": 3,
+        "ben": 3,
+        "cat": 3,
+        "dan": 4,
+        "eva": 4,
+        "fox": 4,
+        "gus": 4,
+        "hal": 2,
+        "ivy": 2,
+    }
     assert set(Proposal.objects.values_list("status", flat=True)) == {"confirmed"}
 
     for name in ("ann", "ben", "cat", "dan", "eva", "fox", "gus", "hal", "ivy"):

@@ -45,13 +45,17 @@ def celery_worker_app():
     app = Celery("fmtest-worker", set_as_current=False)
     app.config_from_object("django.conf:settings", namespace="CELERY")
     app.conf.update(
-        broker_url=broker, result_backend=broker, task_always_eager=False,
-        task_default_queue=f"fmtest-{os.getpid()}", worker_enable_remote_control=False,
+        broker_url=broker,
+        result_backend=broker,
+        task_always_eager=False,
+        task_default_queue=f"fmtest-{os.getpid()}",
+        worker_enable_remote_control=False,
         worker_hijack_root_logger=False,
     )
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING",
-                          shutdown_timeout=20):
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=20
+        ):
             yield app
     finally:
         app.close()

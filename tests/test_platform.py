@@ -6,25 +6,42 @@ from apps.common.testing import assert_error
 from conftest import PASSWORD
 
 CONTRACT_ENDPOINTS = [
-    ("get", "/health"), ("get", "/"),
-    ("post", "/api/users/"), ("get", "/api/users/{user_id}"),
-    ("get", "/api/users/username/{username}"), ("put", "/api/users/{user_id}/locations"),
-    ("post", "/auth/register"), ("post", "/auth/login"), ("post", "/auth/refresh"),
-    ("post", "/auth/logout"), ("post", "/auth/change-password"),
-    ("post", "/auth/revoke-sessions"), ("get", "/auth/me"),
-    ("get", "/user/cabinet"), ("get", "/user/listings"), ("get", "/user/exchanges"),
-    ("put", "/user/profile"), ("delete", "/user/account"),
-    ("get", "/v1/categories"), ("get", "/v1/categories/{exchange_type}"),
+    ("get", "/health"),
+    ("get", "/"),
+    ("post", "/api/users/"),
+    ("get", "/api/users/{user_id}"),
+    ("get", "/api/users/username/{username}"),
+    ("put", "/api/users/{user_id}/locations"),
+    ("post", "/auth/register"),
+    ("post", "/auth/login"),
+    ("post", "/auth/refresh"),
+    ("post", "/auth/logout"),
+    ("post", "/auth/change-password"),
+    ("post", "/auth/revoke-sessions"),
+    ("get", "/auth/me"),
+    ("get", "/user/cabinet"),
+    ("get", "/user/listings"),
+    ("get", "/user/exchanges"),
+    ("put", "/user/profile"),
+    ("delete", "/user/account"),
+    ("get", "/v1/categories"),
+    ("get", "/v1/categories/{exchange_type}"),
     ("get", "/v1/categories/groups/{exchange_type}"),
-    ("post", "/api/listings/create-by-categories"), ("post", "/api/listings/create"),
-    ("get", "/api/listings/wants"), ("get", "/api/listings/offers"),
+    ("post", "/api/listings/create-by-categories"),
+    ("post", "/api/listings/create"),
+    ("get", "/api/listings/wants"),
+    ("get", "/api/listings/offers"),
     ("get", "/api/listings/user/{user_id}"),
-    ("post", "/api/matching/run-pipeline"), ("get", "/api/matching/status"),
+    ("post", "/api/matching/run-pipeline"),
+    ("get", "/api/matching/status"),
     ("post", "/api/matching/test-flow"),
-    ("post", "/api/chains/discover"), ("get", "/api/chains/all"),
-    ("get", "/api/chains/user/{user_id}"), ("post", "/api/chains/{chain_id}/accept"),
+    ("post", "/api/chains/discover"),
+    ("get", "/api/chains/all"),
+    ("get", "/api/chains/user/{user_id}"),
+    ("post", "/api/chains/{chain_id}/accept"),
     ("post", "/api/chains/{chain_id}/decline"),
-    ("get", "/api/notifications/"), ("post", "/api/notifications/{notification_id}/read"),
+    ("get", "/api/notifications/"),
+    ("post", "/api/notifications/{notification_id}/read"),
 ]
 
 
@@ -53,8 +70,9 @@ def test_admin_requires_staff_login(client, owner, staff):
     assert client.get("/admin/exchange/listingitem/").status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/api/listings/nope", "/auth/nope", "/user/nope",
-                                  "/v1/nope", "/api/users/abc"])
+@pytest.mark.parametrize(
+    "path", ["/api/listings/nope", "/auth/nope", "/user/nope", "/v1/nope", "/api/users/abc"]
+)
 def test_unknown_paths_under_api_prefixes_use_the_error_format(anon_api, path):
     assert_error(anon_api.get(path), 404)
 

@@ -11,18 +11,47 @@ class UserLocationInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "email", "full_name", "city", "exchange_count", "is_staff",
-                    "is_active")
+    list_display = (
+        "username",
+        "email",
+        "full_name",
+        "city",
+        "exchange_count",
+        "is_staff",
+        "is_active",
+    )
     search_fields = ("username", "email", "full_name", "phone")
     inlines = [UserLocationInline]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        ("Профиль", {"fields": ("full_name", "phone", "telegram_contact", "discord", "city",
-                                "bio", "avatar")}),
-        ("Репутация", {"fields": ("trust_score", "exchange_count", "rating_sum", "rating_count",
-                                  "total_sales", "total_purchases")}),
-        ("Проверки", {"fields": ("is_verified", "email_verified", "phone_verified",
-                                 "is_deleted")}),
+        (
+            "Профиль",
+            {
+                "fields": (
+                    "full_name",
+                    "phone",
+                    "telegram_contact",
+                    "discord",
+                    "city",
+                    "bio",
+                    "avatar",
+                )
+            },
+        ),
+        (
+            "Репутация",
+            {
+                "fields": (
+                    "trust_score",
+                    "exchange_count",
+                    "rating_sum",
+                    "rating_count",
+                    "total_sales",
+                    "total_purchases",
+                )
+            },
+        ),
+        ("Проверки", {"fields": ("is_verified", "email_verified", "phone_verified", "is_deleted")}),
     )
 
 

@@ -48,8 +48,12 @@ def cabinet(request: HttpRequest):
 
 
 @router.get("/listings", response=list[ItemOut])
-def my_listings(request: HttpRequest, response: HttpResponse, page: Query[PageParams],
-                include_archived: bool = False):
+def my_listings(
+    request: HttpRequest,
+    response: HttpResponse,
+    page: Query[PageParams],
+    include_archived: bool = False,
+):
     qs = exchange_selectors.items_of_user(
         user_id=request.auth.pk, include_archived=include_archived
     )

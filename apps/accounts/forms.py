@@ -47,11 +47,18 @@ class LoginForm(AuthenticationForm):
 class ProfileForm(forms.ModelForm):
     """The contract's fields; `telegram` is stored in User.telegram_contact."""
 
-    telegram = forms.CharField(label=_("Telegram"), max_length=64, required=False,
-                               help_text=_("Имя пользователя, например @gamer"))
-    avatar = forms.FileField(label=_("Аватар"), required=False,
-                             help_text=_("JPEG, PNG, WebP или GIF, до 5 МБ"),
-                             widget=forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT}))
+    telegram = forms.CharField(
+        label=_("Telegram"),
+        max_length=64,
+        required=False,
+        help_text=_("Имя пользователя, например @gamer"),
+    )
+    avatar = forms.FileField(
+        label=_("Аватар"),
+        required=False,
+        help_text=_("JPEG, PNG, WebP или GIF, до 5 МБ"),
+        widget=forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT}),
+    )
 
     class Meta:
         model = User
@@ -61,7 +68,9 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["telegram"].initial = self.instance.telegram_contact
-        self.fields["phone"].widget.attrs.update({"inputmode": "tel", "placeholder": "+7 700 000 00 00"})
+        self.fields["phone"].widget.attrs.update(
+            {"inputmode": "tel", "placeholder": "+7 700 000 00 00"}
+        )
 
     def clean_phone(self) -> str | None:
         return (self.cleaned_data.get("phone") or "").strip() or None

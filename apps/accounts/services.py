@@ -15,8 +15,9 @@ from apps.common.errors import Conflict, ValidationFailed
 PROFILE_FIELDS = ("full_name", "bio", "city", "telegram_contact", "phone", "discord")
 
 
-def _check_unique(*, username: str | None, email: str | None, phone: str | None,
-                  exclude_pk: int | None = None) -> None:
+def _check_unique(
+    *, username: str | None, email: str | None, phone: str | None, exclude_pk: int | None = None
+) -> None:
     qs = User.objects.exclude(pk=exclude_pk) if exclude_pk else User.objects.all()
     if username and qs.filter(username__iexact=username).exists():
         raise Conflict("Пользователь с таким именем уже существует", code="username_taken")

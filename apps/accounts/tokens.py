@@ -121,9 +121,7 @@ def sessions_revoke_all(*, user: User) -> int:
     families = list(sessions_active(user=user).values_list("family", flat=True))
     for family in families:
         cache.set(_family_revoked_key(family), 1, settings.JWT_REFRESH_TTL)
-    AuthSession.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    AuthSession.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     return len(families)
 
 

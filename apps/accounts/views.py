@@ -24,8 +24,9 @@ BACKEND = "apps.accounts.backends.UsernameOrEmailBackend"
 
 def _next_url(request: HttpRequest, default: str = "/") -> str:
     url = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return url
     return default
 
@@ -39,8 +40,9 @@ def register(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             user = form.save()
             login(request, user, backend=BACKEND)
-            messages.success(request, _("Добро пожаловать в LootLink, %(name)s!") % {
-                "name": user.username})
+            messages.success(
+                request, _("Добро пожаловать в LootLink, %(name)s!") % {"name": user.username}
+            )
             return redirect(_next_url(request))
         return render(request, "registration/register.html", {"form": form}, status=400)
     return render(request, "registration/register.html", {"form": form})
@@ -89,16 +91,26 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     person = get_object_or_404(User, username=username, is_active=True)
     reviews = paginate(request, market.review_list_received(user=person), per_page=10)
     listings = market.seller_listing_list(user=person, status=ListingStatus.ACTIVE)[:8]
-    return render(request, "accounts/profile.html", {
-        "person": person, "reviews": reviews, "listings": listings,
-        "is_me": request.user.is_authenticated and request.user.pk == person.pk,
-    })
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "person": person,
+            "reviews": reviews,
+            "listings": listings,
+            "is_me": request.user.is_authenticated and request.user.pk == person.pk,
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST if request.method == "POST" else None, request.FILES or None, instance=request.user)
+    form = ProfileForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        instance=request.user,
+    )
     if request.method == "POST":
         if form.is_valid():
             form.save()
@@ -113,25 +125,38 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 def my_listings(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") or ""
     listings = market.seller_listing_list(user=request.user, status=status)
-    return render(request, "accounts/my_listings.html", {
-        "page": paginate(request, listings), "status": status,
-        "statuses": ListingStatus.choices,
-    })
+    return render(
+        request,
+        "accounts/my_listings.html",
+        {
+            "page": paginate(request, listings),
+            "status": status,
+            "statuses": ListingStatus.choices,
+        },
+    )
 
 
 @login_required
 @require_GET
 def my_purchases(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/my_deals.html", {
-        "page": paginate(request, market.purchase_list(user=request.user), per_page=20),
-        "mode": "purchases",
-    })
+    return render(
+        request,
+        "accounts/my_deals.html",
+        {
+            "page": paginate(request, market.purchase_list(user=request.user), per_page=20),
+            "mode": "purchases",
+        },
+    )
 
 
 @login_required
 @require_GET
 def my_sales(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/my_deals.html", {
-        "page": paginate(request, market.sale_list(user=request.user), per_page=20),
-        "mode": "sales",
-    })
+    return render(
+        request,
+        "accounts/my_deals.html",
+        {
+            "page": paginate(request, market.sale_list(user=request.user), per_page=20),
+            "mode": "sales",
+        },
+    )

@@ -73,7 +73,9 @@ def category_groups(
 
 @router.get("/suggest", response=SuggestOut)
 def category_suggest(
-    request: HttpRequest, exchange_type: Literal["PERMANENT", "TEMPORARY"], name: str,
+    request: HttpRequest,
+    exchange_type: Literal["PERMANENT", "TEMPORARY"],
+    name: str,
     description: str = "",
 ):
     """The category the server would infer for an item (used by the web form as you type)."""

@@ -16,9 +16,15 @@ from matching.text import lemmas
 
 KEYWORDS: dict[tuple[str, str], str] = {
     ("PERMANENT", "personal_transport"): "машина автомобиль мотоцикл мопед скутер авто прицеп",
-    ("PERMANENT", "electric_vehicles"): "электросамокат электровелосипед дрон квадрокоптер гироскутер моноколесо",
+    (
+        "PERMANENT",
+        "electric_vehicles",
+    ): "электросамокат электровелосипед дрон квадрокоптер гироскутер моноколесо",
     ("PERMANENT", "parts_consumables"): "запчасть шина колесо диск аккумулятор масло фильтр деталь",
-    ("PERMANENT", "hand_power_tools"): "дрель перфоратор шуруповёрт болгарка пила молоток отвёртка инструмент лобзик",
+    (
+        "PERMANENT",
+        "hand_power_tools",
+    ): "дрель перфоратор шуруповёрт болгарка пила молоток отвёртка инструмент лобзик",
     ("PERMANENT", "production_facilities"): "станок верстак печь установка оборудование",
     ("PERMANENT", "building_materials"): "дверь окно панель крепёж кирпич цемент доска плитка",
     ("PERMANENT", "photo_equipment"): "фотоаппарат камера объектив микрофон оптика бинокль",
@@ -32,9 +38,15 @@ KEYWORDS: dict[tuple[str, str], str] = {
     ("PERMANENT", "property_rights"): "доля собственность",
     ("PERMANENT", "garden_equipment"): "газонокосилка шланг полив сад теплица триммер",
     ("PERMANENT", "decor_elements"): "забор ограждение декор",
-    ("PERMANENT", "furniture_appliances"): "диван стол стул шкаф кровать холодильник стиральный машинка пылесос микроволновка телевизор ноутбук компьютер телефон смартфон планшет монитор чайник",
+    (
+        "PERMANENT",
+        "furniture_appliances",
+    ): "диван стол стул шкаф кровать холодильник стиральный машинка пылесос микроволновка телевизор ноутбук компьютер телефон смартфон планшет монитор чайник",
     ("PERMANENT", "decor_textiles"): "ковёр зеркало штора текстиль плед подушка",
-    ("PERMANENT", "clothing_footwear"): "куртка пальто обувь кроссовки платье джинсы сумка часы украшение одежда шапка",
+    (
+        "PERMANENT",
+        "clothing_footwear",
+    ): "куртка пальто обувь кроссовки платье джинсы сумка часы украшение одежда шапка",
     ("PERMANENT", "vintage_luxury"): "винтаж коллекционный премиум",
     ("PERMANENT", "games_collectibles"): "настольный игра фигурка комикс карточка пазл",
     ("PERMANENT", "models_merch"): "модель игрушка мерч конструктор лего кукла",
@@ -42,7 +54,10 @@ KEYWORDS: dict[tuple[str, str], str] = {
     ("PERMANENT", "antiques_rare"): "антиквариат редкий издание старинный",
     ("PERMANENT", "beauty_cosmetics"): "косметика духи парфюм крем помада фен",
     ("PERMANENT", "health_devices"): "тонометр массажёр тренажёр ингалятор",
-    ("PERMANENT", "plants_animals"): "растение цветок семена котёнок щенок рыбка аквариум кошка собака",
+    (
+        "PERMANENT",
+        "plants_animals",
+    ): "растение цветок семена котёнок щенок рыбка аквариум кошка собака",
     ("PERMANENT", "breeding_care"): "разведение корм уход",
     ("PERMANENT", "farm_products"): "мёд зерно картофель овощ фрукт яйцо молоко заготовка варенье",
     ("PERMANENT", "natural_resources"): "дрова уголь вода",
@@ -72,8 +87,14 @@ KEYWORDS: dict[tuple[str, str], str] = {
     ("TEMPORARY", "coworking_spaces"): "коворкинг студия площадка зал",
     ("TEMPORARY", "pet_sitting"): "передержка питомец кошка собака полив",
     ("TEMPORARY", "temporary_care"): "уход сиделка няня",
-    ("TEMPORARY", "sports_equipment"): "палатка лыжи сноуборд спальник рюкзак коньки мяч тренажёр байдарка",
-    ("TEMPORARY", "board_games"): "настольный игра vr гитара синтезатор пианино приставка playstation",
+    (
+        "TEMPORARY",
+        "sports_equipment",
+    ): "палатка лыжи сноуборд спальник рюкзак коньки мяч тренажёр байдарка",
+    (
+        "TEMPORARY",
+        "board_games",
+    ): "настольный игра vr гитара синтезатор пианино приставка playstation",
     ("TEMPORARY", "props_rental"): "костюм реквизит декорация",
 }
 

@@ -18,7 +18,9 @@ class CategoryVersion(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["is_active"], condition=Q(is_active=True), name="one_active_category_version"
+                fields=["is_active"],
+                condition=Q(is_active=True),
+                name="one_active_category_version",
             )
         ]
 
@@ -27,7 +29,9 @@ class CategoryVersion(models.Model):
 
 
 class Category(models.Model):
-    version = models.ForeignKey(CategoryVersion, on_delete=models.CASCADE, related_name="categories")
+    version = models.ForeignKey(
+        CategoryVersion, on_delete=models.CASCADE, related_name="categories"
+    )
     exchange_type = models.CharField(max_length=10, choices=ExchangeType.choices)
     slug = models.SlugField(max_length=64)
     name = models.CharField(max_length=200)

@@ -74,9 +74,7 @@ class ConversationParticipant(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["conversation", "user"], name="chat_participant_unique"
-            )
+            models.UniqueConstraint(fields=["conversation", "user"], name="chat_participant_unique")
         ]
         indexes = [models.Index(fields=["user", "conversation"], name="chat_part_user")]
 

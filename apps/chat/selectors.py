@@ -49,8 +49,9 @@ def conversation_find_for_listing(*, listing_id: int, buyer: User) -> Conversati
 
 def _unread_subquery(user: User) -> Subquery:
     unread = (
-        Message.objects.filter(conversation=OuterRef("conversation"),
-                               created_at__gt=OuterRef("read_mark"))
+        Message.objects.filter(
+            conversation=OuterRef("conversation"), created_at__gt=OuterRef("read_mark")
+        )
         .exclude(sender=user)
         .order_by()
         .values("conversation")
@@ -92,15 +93,12 @@ def unread_message_count(*, user: User) -> int:
     parts = ConversationParticipant.objects.filter(
         user=user, conversation_id=OuterRef("conversation_id")
     ).filter(Q(last_read_at__isnull=True) | Q(last_read_at__lt=OuterRef("created_at")))
-    return (
-        Message.objects.filter(Exists(parts))
-        .exclude(sender=user)
-        .count()
-    )
+    return Message.objects.filter(Exists(parts)).exclude(sender=user).count()
 
 
-def message_list(*, conversation: Conversation, after_id: int | None = None,
-                 limit: int = 200) -> list[Message]:
+def message_list(
+    *, conversation: Conversation, after_id: int | None = None, limit: int = 200
+) -> list[Message]:
     """Messages oldest first: the last `limit` ones, or those after `after_id` (polling)."""
     qs = conversation.messages.select_related("sender")
     if after_id is not None:

@@ -23,8 +23,9 @@ def listing_topic_key(*, listing_id: int, buyer_id: int) -> str:
     return f"listing:{listing_id}:{buyer_id}"
 
 
-def _get_or_create(*, topic_key: str, defaults: dict,
-                   members: Iterable[tuple[User, str]]) -> tuple[Conversation, bool]:
+def _get_or_create(
+    *, topic_key: str, defaults: dict, members: Iterable[tuple[User, str]]
+) -> tuple[Conversation, bool]:
     """Idempotent by the unique topic_key: a concurrent twin loses the insert and reads it."""
     conversation = Conversation.objects.filter(topic_key=topic_key).first()
     created = False
@@ -57,8 +58,9 @@ def conversation_start_for_listing(*, listing: Listing, buyer: User) -> Conversa
     return conversation
 
 
-def conversation_get_or_create_group(*, topic_key: str, users: list[User],
-                                     title: str) -> Conversation:
+def conversation_get_or_create_group(
+    *, topic_key: str, users: list[User], title: str
+) -> Conversation:
     """A group chat for a topic (e.g. "proposal:42"); missing users are added as members.
 
     Idempotent: calling it again with the same key returns the same conversation.
@@ -73,16 +75,18 @@ def conversation_get_or_create_group(*, topic_key: str, users: list[User],
     return conversation
 
 
-def conversation_mark_read(*, conversation: Conversation, user: User,
-                           up_to: Message | None = None) -> int:
+def conversation_mark_read(
+    *, conversation: Conversation, user: User, up_to: Message | None = None
+) -> int:
     """Mark what `user` has seen as read (everything, or up to a message); returns how many."""
     messages = conversation.messages.filter(is_read=False).exclude(sender=user)
     mark = up_to.created_at if up_to is not None else timezone.now()
     if up_to is not None:
         messages = messages.filter(pk__lte=up_to.pk)
     count = messages.update(is_read=True)
-    ConversationParticipant.objects.filter(conversation=conversation, user=user,
-                                           last_read_at__isnull=True).update(last_read_at=mark)
+    ConversationParticipant.objects.filter(
+        conversation=conversation, user=user, last_read_at__isnull=True
+    ).update(last_read_at=mark)
     ConversationParticipant.objects.filter(conversation=conversation, user=user).update(
         last_read_at=Greatest(F("last_read_at"), mark)
     )
@@ -96,7 +100,9 @@ def _notify_recipients(conversation: Conversation, message: Message) -> None:
     )
     already = set(
         Notification.objects.filter(
-            user_id__in=list(recipients), type="new_message", read=False,
+            user_id__in=list(recipients),
+            type="new_message",
+            read=False,
             payload__conversation_id=conversation.pk,
         ).values_list("user_id", flat=True)
     )

@@ -60,8 +60,11 @@ def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            message = services.message_send(conversation=conversation, sender=request.user,
-                                            content=request.POST.get("content", ""))
+            message = services.message_send(
+                conversation=conversation,
+                sender=request.user,
+                content=request.POST.get("content", ""),
+            )
         except DomainError as exc:
             if _wants_json(request):
                 return JsonResponse({"detail": exc.message}, status=exc.status_code)
@@ -72,14 +75,19 @@ def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(conversation)
     history = selectors.message_list(conversation=conversation)
     services.conversation_mark_read(conversation=conversation, user=request.user)
-    return render(request, "chat/conversation.html", {
-        "conversation": conversation,
-        "chat_messages": history,
-        "others": selectors.other_participants(conversation=conversation, user=request.user),
-        "last_id": history[-1].pk if history else 0,
-        "error": error,
-        "draft": request.POST.get("content", "") if error else "",
-    }, status=400 if error else 200)
+    return render(
+        request,
+        "chat/conversation.html",
+        {
+            "conversation": conversation,
+            "chat_messages": history,
+            "others": selectors.other_participants(conversation=conversation, user=request.user),
+            "last_id": history[-1].pk if history else 0,
+            "error": error,
+            "draft": request.POST.get("content", "") if error else "",
+        },
+        status=400 if error else 200,
+    )
 
 
 @login_required
@@ -96,18 +104,23 @@ def conversation_messages(request: HttpRequest, pk: int) -> JsonResponse:
         return JsonResponse({"detail": _("Параметр after должен быть числом")}, status=400)
     fresh = selectors.message_list(conversation=conversation, after_id=after)
     if fresh:
-        services.conversation_mark_read(conversation=conversation, user=request.user,
-                                        up_to=fresh[-1])
+        services.conversation_mark_read(
+            conversation=conversation, user=request.user, up_to=fresh[-1]
+        )
     # My own messages' read marks change too: report the newest of mine the others have read.
     read_up_to = (
         conversation.messages.filter(sender=request.user, is_read=True)
-        .order_by("-pk").values_list("pk", flat=True).first()
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
     )
-    return JsonResponse({
-        "messages": [_message_json(m, request.user) for m in fresh],
-        "last_id": fresh[-1].pk if fresh else after,
-        "read_up_to": read_up_to or 0,
-    })
+    return JsonResponse(
+        {
+            "messages": [_message_json(m, request.user) for m in fresh],
+            "last_id": fresh[-1].pk if fresh else after,
+            "read_up_to": read_up_to or 0,
+        }
+    )
 
 
 @login_required
@@ -120,8 +133,7 @@ def conversation_start(request: HttpRequest, listing_id: int) -> HttpResponse:
     """
     try:
         listing = listing_get(pk=listing_id)
-        conversation = services.conversation_start_for_listing(listing=listing,
-                                                               buyer=request.user)
+        conversation = services.conversation_start_for_listing(listing=listing, buyer=request.user)
     except DomainError as exc:
         return error_page(request, exc)
     return redirect(conversation)

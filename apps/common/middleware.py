@@ -68,9 +68,7 @@ class ApiErrorMiddleware:
                 body = None
             if isinstance(body, dict) and {"detail", "status_code", "error_type"} <= body.keys():
                 return response
-        replaced = error_response(
-            response.status_code, DETAILS.get(response.status_code, "Ошибка")
-        )
+        replaced = error_response(response.status_code, DETAILS.get(response.status_code, "Ошибка"))
         for header in ("Allow", "Retry-After", "WWW-Authenticate"):
             if header in response:
                 replaced[header] = response[header]

@@ -42,8 +42,9 @@ class ApiClient:
         merged.update(headers or {})
         return merged
 
-    def request(self, method: str, path: str, data: Any = None, headers: dict | None = None,
-                **extra: Any):
+    def request(
+        self, method: str, path: str, data: Any = None, headers: dict | None = None, **extra: Any
+    ):
         kwargs: dict[str, Any] = {"headers": self._headers(headers), **extra}
         if method == "get":
             return self.client.get(path, data or {}, **kwargs)

@@ -64,8 +64,16 @@ def snapshot(*, user_ids: Iterable[int] | None = None) -> Snapshot:
             ListingItem.objects.filter(status=ItemStatus.ACTIVE, user__is_active=True)
             .exclude(pk__in=ProposalItemLock.objects.values("item_id"))
             .values_list(
-                "pk", "user_id", "item_type", "exchange_type", "category__slug", "item_name",
-                "description", "value_tenge", "duration_days", "version",
+                "pk",
+                "user_id",
+                "item_type",
+                "exchange_type",
+                "category__slug",
+                "item_name",
+                "description",
+                "value_tenge",
+                "duration_days",
+                "version",
             )
         )
         if user_ids is not None:
@@ -92,12 +100,17 @@ def snapshot(*, user_ids: Iterable[int] | None = None) -> Snapshot:
         )
     items = [
         matching.Item(
-            id=pk, user_id=uid, kind=KIND[item_type], exchange_type=exchange_type,
-            category=category, name=name, description=description, value=int(value),
+            id=pk,
+            user_id=uid,
+            kind=KIND[item_type],
+            exchange_type=exchange_type,
+            category=category,
+            name=name,
+            description=description,
+            value=int(value),
             duration_days=duration,
         )
-        for pk, uid, item_type, exchange_type, category, name, description, value, duration, _v
-        in rows
+        for pk, uid, item_type, exchange_type, category, name, description, value, duration, _v in rows
     ]
     return Snapshot(
         market=matching.Market(users=users, items=items, blocked=blocked),

@@ -18,8 +18,15 @@ class ListingAdmin(admin.ModelAdmin):
 
 @admin.register(ListingItem)
 class ListingItemAdmin(admin.ModelAdmin):
-    list_display = ("item_name", "item_type", "exchange_type", "category", "value_tenge",
-                    "status", "user")
+    list_display = (
+        "item_name",
+        "item_type",
+        "exchange_type",
+        "category",
+        "value_tenge",
+        "status",
+        "user",
+    )
     list_filter = ("item_type", "exchange_type", "status")
     search_fields = ("item_name", "description")
     raw_id_fields = ("user", "listing", "category")
@@ -54,15 +61,31 @@ class ProposalAdmin(admin.ModelAdmin):
 
     list_display = ("id", "kind", "status", "score", "created_at", "expires_at")
     list_filter = ("kind", "status")
-    readonly_fields = ("status", "cycle_key", "matching_run", "confirmed_at", "completed_at",
-                       "closed_at", "close_reason")
+    readonly_fields = (
+        "status",
+        "cycle_key",
+        "matching_run",
+        "confirmed_at",
+        "completed_at",
+        "closed_at",
+        "close_reason",
+    )
     inlines = [ProposalParticipantInline, ProposalLegInline]
 
 
 @admin.register(MatchingRun)
 class MatchingRunAdmin(admin.ModelAdmin):
-    list_display = ("id", "started_at", "finished_at", "status", "trigger", "scope_user",
-                    "bilateral_count", "chain_count", "skipped_count")
+    list_display = (
+        "id",
+        "started_at",
+        "finished_at",
+        "status",
+        "trigger",
+        "scope_user",
+        "bilateral_count",
+        "chain_count",
+        "skipped_count",
+    )
     list_filter = ("status", "trigger")
     raw_id_fields = ("scope_user",)
 

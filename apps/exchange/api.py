@@ -22,8 +22,14 @@ from apps.exchange.schemas import (
 
 router = Router(tags=["Listings Exchange"])
 
-ITEM_SORT = {"created": "created_at", "created_at": "created_at", "value": "value_tenge",
-             "value_tenge": "value_tenge", "name": "item_name", "updated": "updated_at"}
+ITEM_SORT = {
+    "created": "created_at",
+    "created_at": "created_at",
+    "value": "value_tenge",
+    "value_tenge": "value_tenge",
+    "name": "item_name",
+    "updated": "updated_at",
+}
 
 
 def item_out(item: ListingItem) -> dict:
@@ -71,12 +77,15 @@ def create_by_categories(request: HttpRequest, payload: CreateByCategoriesIn):
         for item in getattr(group, exchange_type)
     ]
     listing, items = services.listing_create(user=request.auth, drafts=drafts)
-    return Status(201, {
-        "id": listing.pk,
-        "user_id": listing.user_id,
-        "created_at": listing.created_at,
-        "listings": [created_out(item) for item in items],
-    })
+    return Status(
+        201,
+        {
+            "id": listing.pk,
+            "user_id": listing.user_id,
+            "created_at": listing.created_at,
+            "listings": [created_out(item) for item in items],
+        },
+    )
 
 
 @router.post("/create", response={201: SingleItemOut}, auth=auth_required)
@@ -108,8 +117,7 @@ def _filter_args(filters: ItemFilters) -> dict:
 
 
 @router.get("/user/{int:user_id}", response=list[ItemOut])
-def user_items(request: HttpRequest, response: HttpResponse, user_id: int,
-               page: Query[PageParams]):
+def user_items(request: HttpRequest, response: HttpResponse, user_id: int, page: Query[PageParams]):
     from apps.accounts.selectors import user_get
 
     user_get(pk=user_id)  # 404 for an unknown user, not an empty list

@@ -61,24 +61,32 @@ def path_id(name: str) -> Callable:
             return func(request, *args, **kwargs)
 
         sig = inspect.signature(func)
-        wrapper.__signature__ = sig.replace(parameters=[
-            p.replace(name=name) if p.name == "proposal_id" else p
-            for p in sig.parameters.values()
-        ])
+        wrapper.__signature__ = sig.replace(
+            parameters=[
+                p.replace(name=name) if p.name == "proposal_id" else p
+                for p in sig.parameters.values()
+            ]
+        )
         return wrapper
 
     return decorate
 
 
 def make_router(kind: str) -> Router:
-    router = Router(tags=["Exchange Chains" if kind == ProposalKind.CHAIN else "Matches"],
-                    auth=auth_required)
+    router = Router(
+        tags=["Exchange Chains" if kind == ProposalKind.CHAIN else "Matches"], auth=auth_required
+    )
     id_name = "chain_id" if kind == ProposalKind.CHAIN else "match_id"
     noun = "exchange chain" if kind == ProposalKind.CHAIN else "exchange"
 
     def acted(proposal, user, status: str, message: str) -> dict:
-        return {id_name: proposal.pk, "user_id": user.pk, "status": status, "message": message,
-                "proposal_status": proposal.status}
+        return {
+            id_name: proposal.pk,
+            "user_id": user.pk,
+            "status": status,
+            "message": message,
+            "proposal_status": proposal.status,
+        }
 
     @router.get("/all", operation_id=f"{kind}_list_all")
     def list_all(request: HttpRequest, filters: Query[ListFilters]):
@@ -133,11 +141,22 @@ def make_router(kind: str) -> Router:
     def rate(request: HttpRequest, proposal_id: int, payload: RateIn):
         actor, proposal = gate(request, proposal_id, payload.user_id)
         rating = proposals.proposal_rate(
-            proposal=proposal, rater=actor, rated_id=payload.rated_user_id,
-            score=payload.score, comment=payload.comment,
+            proposal=proposal,
+            rater=actor,
+            rated_id=payload.rated_user_id,
+            score=payload.score,
+            comment=payload.comment,
         )
-        return Status(201, {id_name: proposal.pk, "rating_id": rating.pk, "rater_id": actor.pk,
-                            "rated_user_id": rating.rated_id, "score": rating.score})
+        return Status(
+            201,
+            {
+                id_name: proposal.pk,
+                "rating_id": rating.pk,
+                "rater_id": actor.pk,
+                "rated_user_id": rating.rated_id,
+                "score": rating.score,
+            },
+        )
 
     return router
 
@@ -154,16 +173,26 @@ def discover(request: HttpRequest, payload: DiscoverIn | None = None):
     low = min(payload.min_participants, payload.max_participants)
     user = request.auth
     run = matching_run(
-        user_id=None if user.is_staff else user.pk, trigger="discover",
+        user_id=None if user.is_staff else user.pk,
+        trigger="discover",
         config=match_config(min_cycle=low, max_cycle=payload.max_participants),
     )
     chains = [p for p in run.created_proposals if p.kind == ProposalKind.CHAIN]
-    rows = [selectors.proposal_row(p) for p in selectors.proposal_qs().filter(
-        pk__in=[c.pk for c in chains]).order_by("pk")]
+    rows = [
+        selectors.proposal_row(p)
+        for p in selectors.proposal_qs().filter(pk__in=[c.pk for c in chains]).order_by("pk")
+    ]
     return {
         "chains_created": len(rows),
         "total_participants": len({u for row in rows for u in row["participants"]}),
-        "chains": [{"id": r["id"], "participants": r["total_participants"], "items": r["items"],
-                    "score": r["score"]} for r in rows],
+        "chains": [
+            {
+                "id": r["id"],
+                "participants": r["total_participants"],
+                "items": r["items"],
+                "score": r["score"],
+            }
+            for r in rows
+        ],
         "errors": run.errors,
     }

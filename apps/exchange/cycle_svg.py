@@ -66,11 +66,13 @@ def cycle_layout(detail: dict, *, viewer_id: int) -> dict:
             ox, oy, olen = -uy, ux, 1.0
         bend = 28 if n == 2 else 22
         cx, cy = mx + ox / olen * bend, my + oy / olen * bend
-        edges.append(Edge(
-            path=f"M{sx:.1f},{sy:.1f} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}",
-            label=_short(leg["offer"]["name"]),
-            label_x=round(mx + ox / olen * (bend + 12), 1),
-            label_y=round(my + oy / olen * (bend + 12), 1),
-            mine=viewer_id in (leg["giver_id"], leg["receiver_id"]),
-        ))
+        edges.append(
+            Edge(
+                path=f"M{sx:.1f},{sy:.1f} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}",
+                label=_short(leg["offer"]["name"]),
+                label_x=round(mx + ox / olen * (bend + 12), 1),
+                label_y=round(my + oy / olen * (bend + 12), 1),
+                mine=viewer_id in (leg["giver_id"], leg["receiver_id"]),
+            )
+        )
     return {"size": SIZE, "node_r": NODE_R, "nodes": list(nodes.values()), "edges": edges}

@@ -21,18 +21,28 @@ def category_choices() -> list:
 
 
 class ItemForm(forms.Form):
-    item_type = forms.ChoiceField(label=_("Что это"), choices=ItemType.choices,
-                                  widget=forms.RadioSelect)
-    exchange_type = forms.ChoiceField(label=_("Тип обмена"), choices=ExchangeType.choices,
-                                      widget=forms.RadioSelect)
+    item_type = forms.ChoiceField(
+        label=_("Что это"), choices=ItemType.choices, widget=forms.RadioSelect
+    )
+    exchange_type = forms.ChoiceField(
+        label=_("Тип обмена"), choices=ExchangeType.choices, widget=forms.RadioSelect
+    )
     item_name = forms.CharField(label=_("Название"), max_length=200)
     category = forms.ChoiceField(label=_("Категория"), required=False)
-    description = forms.CharField(label=_("Описание"), required=False, max_length=2000,
-                                  widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label=_("Описание"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
     value_tenge = forms.IntegerField(label=_("Оценка, ₸"), min_value=0, max_value=10**11)
-    duration_days = forms.IntegerField(label=_("Срок, дней"), required=False, min_value=1,
-                                       max_value=365,
-                                       help_text=_("Только для временного обмена (1–365)"))
+    duration_days = forms.IntegerField(
+        label=_("Срок, дней"),
+        required=False,
+        min_value=1,
+        max_value=365,
+        help_text=_("Только для временного обмена (1–365)"),
+    )
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,7 +80,9 @@ class ItemForm(forms.Form):
 
 class LocationsForm(forms.Form):
     locations = forms.MultipleChoiceField(
-        label=_("Мои города"), choices=City.choices, widget=forms.CheckboxSelectMultiple,
+        label=_("Мои города"),
+        choices=City.choices,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("От одного до трёх городов, где вы готовы меняться."),
     )
 
@@ -87,13 +99,16 @@ class BrowseForm(forms.Form):
         label=_("Тип обмена"), required=False, choices=[("", _("Любой")), *ExchangeType.choices]
     )
     category = forms.ChoiceField(label=_("Категория"), required=False)
-    city = forms.ChoiceField(label=_("Город"), required=False,
-                             choices=[("", _("Все города")), *City.choices])
+    city = forms.ChoiceField(
+        label=_("Город"), required=False, choices=[("", _("Все города")), *City.choices]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         seen: dict[str, str] = {}
         for c in Category.objects.filter(version__is_active=True).order_by("sort_order"):
             seen.setdefault(c.slug, f"{c.emoji} {c.name}")
-        self.fields["category"].choices = [("", _("Все категории")), *sorted(
-            seen.items(), key=lambda kv: kv[1][2:])]
+        self.fields["category"].choices = [
+            ("", _("Все категории")),
+            *sorted(seen.items(), key=lambda kv: kv[1][2:]),
+        ]

@@ -50,14 +50,24 @@ def _acquire_write_lock(run: MatchingRun) -> None:
         MatchingLock.objects.filter(pk=1).update(locked_at=now, run=run)
 
 
-def _is_stale(ep: matching.Proposal, snap: adapter.Snapshot, items: dict, held: set,
-              blocked: set, inactive: set) -> bool:
+def _is_stale(
+    ep: matching.Proposal,
+    snap: adapter.Snapshot,
+    items: dict,
+    held: set,
+    blocked: set,
+    inactive: set,
+) -> bool:
     ids = adapter.item_ids(ep)
     if ids & held:
         return True
     for pk in ids:
         item = items.get(pk)
-        if item is None or item.status != ItemStatus.ACTIVE or item.version != snap.versions.get(pk):
+        if (
+            item is None
+            or item.status != ItemStatus.ACTIVE
+            or item.version != snap.versions.get(pk)
+        ):
             return True
     if any((leg.offer_id, leg.want_id) in blocked for leg in ep.legs):
         return True
@@ -128,8 +138,11 @@ def write_proposals(
 def _fail_stale_runs() -> None:
     MatchingRun.objects.filter(
         status=MatchingRun.Status.RUNNING, started_at__lt=timezone.now() - STALE_RUN_AFTER
-    ).update(status=MatchingRun.Status.FAILED, finished_at=timezone.now(),
-             errors=["Запуск прерван и не завершился"])
+    ).update(
+        status=MatchingRun.Status.FAILED,
+        finished_at=timezone.now(),
+        errors=["Запуск прерван и не завершился"],
+    )
 
 
 def matching_run(
@@ -170,8 +183,11 @@ def matching_run(
         run.skipped_count = skipped
         stats = result.stats
         run.stats = {
-            "items": stats.items, "edges": stats.edges, "components": stats.components,
-            "satisfied_wants": stats.satisfied_wants, "gap": round(stats.gap, 6),
+            "items": stats.items,
+            "edges": stats.edges,
+            "components": stats.components,
+            "satisfied_wants": stats.satisfied_wants,
+            "gap": round(stats.gap, 6),
             "total_s": round(stats.total_s, 4),
             "proposals_by_length": {str(k): v for k, v in stats.proposals_by_length.items()},
         }
@@ -185,8 +201,13 @@ def matching_status() -> dict:
     """The contract's `/api/matching/status` body: the latest run, however it was started."""
     run = MatchingRun.objects.order_by("-started_at", "-id").first()
     if run is None:
-        return {"last_run": None, "bilateral_matches": 0, "chains_discovered": 0,
-                "participants_notified": 0, "status": "never_run"}
+        return {
+            "last_run": None,
+            "bilateral_matches": 0,
+            "chains_discovered": 0,
+            "participants_notified": 0,
+            "status": "never_run",
+        }
     return {
         "last_run": run.finished_at or run.started_at,
         "bilateral_matches": run.bilateral_count,

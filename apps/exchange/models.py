@@ -125,7 +125,10 @@ class MatchingRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     scope_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )  # null: the whole market
     trigger = models.CharField(max_length=20, default="api")  # api, discover, task, beat, ...
@@ -181,11 +184,14 @@ class Proposal(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["kind", "status", "-created_at"]),
-                   models.Index(fields=["status", "expires_at"])]
+        indexes = [
+            models.Index(fields=["kind", "status", "-created_at"]),
+            models.Index(fields=["status", "expires_at"]),
+        ]
         constraints = [
             models.UniqueConstraint(
-                fields=["cycle_key"], condition=Q(status__in=HOLDING_STATUSES),
+                fields=["cycle_key"],
+                condition=Q(status__in=HOLDING_STATUSES),
                 name="proposal_cycle_unique_while_open",
             )
         ]

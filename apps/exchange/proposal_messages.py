@@ -65,9 +65,7 @@ def _created_rows(proposal: Proposal) -> list[tuple[int, str, dict]]:
             }
             rows.append((uid, "bilateral_match", payload))
         else:
-            payload = _base(
-                proposal, f"Найдена цепочка обмена из {len(legs)} участников"
-            ) | {
+            payload = _base(proposal, f"Найдена цепочка обмена из {len(legs)} участников") | {
                 "participants": names,
                 "you_give": give.offer.item_name,
                 "give_to": give.receiver.username,
@@ -93,16 +91,26 @@ def _to_others(proposal: Proposal, by: User, type_: str, payload: dict) -> None:
 
 
 def _to_all(proposal: Proposal, type_: str, payload: dict) -> None:
-    notify_many([(uid, type_, payload) for uid in proposal.participants.values_list("user_id", flat=True)])
+    notify_many(
+        [(uid, type_, payload) for uid in proposal.participants.values_list("user_id", flat=True)]
+    )
 
 
 def proposal_accepted(proposal: Proposal, *, by: User) -> None:
     accepted = proposal.participants.filter(accepted_at__isnull=False).count()
     total = proposal.participants.count()
     payload = _base(proposal, f"{by.username} принял(а) предложение обмена ({accepted} из {total})")
-    _to_others(proposal, by, "proposal_accepted", payload | {
-        "by": by.username, "accepted": accepted, "total": total,
-    })
+    _to_others(
+        proposal,
+        by,
+        "proposal_accepted",
+        payload
+        | {
+            "by": by.username,
+            "accepted": accepted,
+            "total": total,
+        },
+    )
 
 
 def proposal_declined(proposal: Proposal, *, by: User) -> None:
@@ -117,47 +125,80 @@ def proposal_confirmed(proposal: Proposal) -> None:
     for leg in legs:
         give, get = _sides(legs, leg.giver_id)
         partner = get.giver
-        rows.append((leg.giver_id, "proposal_confirmed", _base(
-            proposal, "Все участники согласились: обмен подтверждён. Свяжитесь с партнёрами."
-        ) | {
-            "partner": partner.username,
-            "partner_contact": contact_of(partner),
-            "partner_item": get.offer.item_name,
-            "your_item": give.offer.item_name,
-            "give_to": {"username": give.receiver.username, "contact": contact_of(give.receiver)},
-            "get_from": {"username": partner.username, "contact": contact_of(partner)},
-        }))
+        rows.append(
+            (
+                leg.giver_id,
+                "proposal_confirmed",
+                _base(
+                    proposal,
+                    "Все участники согласились: обмен подтверждён. Свяжитесь с партнёрами.",
+                )
+                | {
+                    "partner": partner.username,
+                    "partner_contact": contact_of(partner),
+                    "partner_item": get.offer.item_name,
+                    "your_item": give.offer.item_name,
+                    "give_to": {
+                        "username": give.receiver.username,
+                        "contact": contact_of(give.receiver),
+                    },
+                    "get_from": {"username": partner.username, "contact": contact_of(partner)},
+                },
+            )
+        )
     notify_many(rows)
 
 
 def proposal_expired(proposal: Proposal) -> None:
-    _to_all(proposal, "proposal_expired", _base(
-        proposal, "Срок ответа на предложение истёк. Мы подберём новое."
-    ))
+    _to_all(
+        proposal,
+        "proposal_expired",
+        _base(proposal, "Срок ответа на предложение истёк. Мы подберём новое."),
+    )
 
 
 def proposal_cancelled(proposal: Proposal, *, reason: str) -> None:
     why = REASONS_RU.get(reason, "условия обмена изменились")
-    _to_all(proposal, "proposal_cancelled", _base(
-        proposal, f"Предложение отменено: {why}."
-    ) | {"reason": reason})
+    _to_all(
+        proposal,
+        "proposal_cancelled",
+        _base(proposal, f"Предложение отменено: {why}.") | {"reason": reason},
+    )
 
 
 def proposal_received(proposal: Proposal, *, by: User) -> None:
     leg = proposal.legs.filter(receiver=by).first()
     if leg is not None:
-        notify_many([(leg.giver_id, "proposal_received", _base(
-            proposal, f"{by.username} подтвердил(а) получение"
-        ) | {"by": by.username})])
+        notify_many(
+            [
+                (
+                    leg.giver_id,
+                    "proposal_received",
+                    _base(proposal, f"{by.username} подтвердил(а) получение") | {"by": by.username},
+                )
+            ]
+        )
 
 
 def proposal_completed(proposal: Proposal) -> None:
-    _to_all(proposal, "proposal_completed", _base(
-        proposal, "Обмен завершён. Оцените партнёров — это повышает доверие на бирже."
-    ))
+    _to_all(
+        proposal,
+        "proposal_completed",
+        _base(proposal, "Обмен завершён. Оцените партнёров — это повышает доверие на бирже."),
+    )
 
 
 def rating_received(rating: ProposalRating) -> None:
-    notify_many([(rating.rated_id, "rating_received", _base(
-        rating.proposal, f"{rating.rater.username} оценил(а) обмен на {rating.score} из 5"
-    ) | {"by": rating.rater.username, "score": rating.score})])
+    notify_many(
+        [
+            (
+                rating.rated_id,
+                "rating_received",
+                _base(
+                    rating.proposal,
+                    f"{rating.rater.username} оценил(а) обмен на {rating.score} из 5",
+                )
+                | {"by": rating.rater.username, "score": rating.score},
+            )
+        ]
+    )

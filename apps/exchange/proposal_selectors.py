@@ -16,17 +16,25 @@ from apps.exchange.models import (
 )
 from apps.exchange.proposal_messages import contact_of
 
-SORT_FIELDS = {"created": "created_at", "created_at": "created_at", "score": "score",
-               "expires": "expires_at", "status": "status"}
+SORT_FIELDS = {
+    "created": "created_at",
+    "created_at": "created_at",
+    "score": "score",
+    "expires": "expires_at",
+    "status": "status",
+}
 REVEALED = (ProposalStatus.CONFIRMED, ProposalStatus.COMPLETED)
 
 
 def proposal_qs() -> QuerySet[Proposal]:
     return Proposal.objects.prefetch_related(
         Prefetch("participants", ProposalParticipant.objects.select_related("user")),
-        Prefetch("legs", ProposalLeg.objects.select_related(
-            "giver", "receiver", "offer__category", "want__category"
-        )),
+        Prefetch(
+            "legs",
+            ProposalLeg.objects.select_related(
+                "giver", "receiver", "offer__category", "want__category"
+            ),
+        ),
     )
 
 
@@ -43,8 +51,9 @@ def proposal_get_for(*, user, pk: int, kind: str | None = None) -> Proposal:
     return proposal
 
 
-def proposal_list(*, kind: str | None = None, user_id: int | None = None,
-                  status: str | None = None) -> QuerySet[Proposal]:
+def proposal_list(
+    *, kind: str | None = None, user_id: int | None = None, status: str | None = None
+) -> QuerySet[Proposal]:
     qs = proposal_qs()
     if kind:
         qs = qs.filter(kind=kind)
@@ -58,8 +67,12 @@ def proposal_list(*, kind: str | None = None, user_id: int | None = None,
 def proposal_page(qs: QuerySet[Proposal], page: PageParams) -> dict:
     """The contract's paginated body: {items, total, skip, limit}."""
     rows, total = paginate(qs, page, sort_fields=SORT_FIELDS)
-    return {"items": [proposal_row(p) for p in rows], "total": total, "skip": page.skip,
-            "limit": page.limit}
+    return {
+        "items": [proposal_row(p) for p in rows],
+        "total": total,
+        "skip": page.skip,
+        "limit": page.limit,
+    }
 
 
 def proposal_row(proposal: Proposal) -> dict:
@@ -81,9 +94,14 @@ def proposal_row(proposal: Proposal) -> dict:
 
 
 def _item(item) -> dict:
-    return {"id": item.pk, "name": item.item_name, "exchange_type": item.exchange_type,
-            "category": item.category.slug if item.category else None,
-            "value_tenge": item.value_tenge, "duration_days": item.duration_days}
+    return {
+        "id": item.pk,
+        "name": item.item_name,
+        "exchange_type": item.exchange_type,
+        "category": item.category.slug if item.category else None,
+        "value_tenge": item.value_tenge,
+        "duration_days": item.duration_days,
+    }
 
 
 def proposal_detail(proposal: Proposal, *, viewer) -> dict:
@@ -101,8 +119,11 @@ def proposal_detail(proposal: Proposal, *, viewer) -> dict:
                 "decision": p.decision,
                 "received": p.received_at is not None,
                 "contact": contact_of(p.user) if revealed else None,
-                **({"decline_reason": p.decline_reason}
-                   if p.user_id == viewer.pk or viewer.is_staff else {}),
+                **(
+                    {"decline_reason": p.decline_reason}
+                    if p.user_id == viewer.pk or viewer.is_staff
+                    else {}
+                ),
             }
             for p in proposal.participants.all()
         ],
@@ -139,12 +160,15 @@ def exchanges_for_user(*, user, page: PageParams) -> tuple[list[dict], int]:
     out = []
     for proposal in rows:
         partner, categories = _partner(proposal, user)
-        out.append(proposal_row(proposal) | {
-            "match_id": proposal.pk,
-            "chain_id": proposal.pk if proposal.kind == ProposalKind.CHAIN else None,
-            "partner_username": partner,
-            "matching_categories": categories,
-        })
+        out.append(
+            proposal_row(proposal)
+            | {
+                "match_id": proposal.pk,
+                "chain_id": proposal.pk if proposal.kind == ProposalKind.CHAIN else None,
+                "partner_username": partner,
+                "matching_categories": categories,
+            }
+        )
     return out, total
 
 
@@ -154,7 +178,14 @@ def active_exchanges_for_cabinet(*, user) -> list[dict]:
     out = []
     for proposal in qs:
         partner, _ = _partner(proposal, user)
-        out.append({"chain_id": proposal.pk, "kind": proposal.kind, "status": proposal.status,
-                    "partner_name": partner, "score": proposal.score,
-                    "expires_at": proposal.expires_at})
+        out.append(
+            {
+                "chain_id": proposal.pk,
+                "kind": proposal.kind,
+                "status": proposal.status,
+                "partner_name": partner,
+                "score": proposal.score,
+                "expires_at": proposal.expires_at,
+            }
+        )
     return out

@@ -199,7 +199,8 @@ def _cool_off(proposal: Proposal, user: User) -> None:
     until = timezone.now() + timedelta(days=settings.DECLINE_COOLDOWN_DAYS)
     for leg in proposal.legs.filter(receiver=user) | proposal.legs.filter(giver=user):
         DeclinedPair.objects.update_or_create(
-            offer_id=leg.offer_id, want_id=leg.want_id,
+            offer_id=leg.offer_id,
+            want_id=leg.want_id,
             defaults={"until": until, "proposal": proposal},
         )
 
@@ -234,7 +235,9 @@ def proposals_cancel_for_items(item_ids: list[int], reason: str) -> None:
     Pending proposals using them are cancelled. A confirmed one reserves its items: editing
     them is refused (409) until it completes; only account deletion cancels it.
     """
-    ids = ProposalItemLock.objects.filter(item_id__in=item_ids).values_list("proposal_id", flat=True)
+    ids = ProposalItemLock.objects.filter(item_id__in=item_ids).values_list(
+        "proposal_id", flat=True
+    )
     for pk in sorted(set(ids)):
         locked = _lock(pk)
         if locked.status == S.CONFIRMED and reason != "account_deleted":
@@ -305,7 +308,10 @@ def proposal_rate(
         try:
             with transaction.atomic():
                 rating = ProposalRating.objects.create(
-                    proposal=locked, rater=rater, rated_id=rated_id, score=score,
+                    proposal=locked,
+                    rater=rater,
+                    rated_id=rated_id,
+                    score=score,
                     comment=comment[:1000],
                 )
         except IntegrityError as exc:

@@ -35,8 +35,12 @@ def _build(users: list[Spec]) -> dict[str, User]:
         for item_type, rows in ((ItemType.OFFER, offers), (ItemType.WANT, wants)):
             for item_name, value in rows:
                 ListingItem.objects.create(
-                    listing=listing, user=user, item_type=item_type, exchange_type="PERMANENT",
-                    item_name=item_name, value_tenge=value,
+                    listing=listing,
+                    user=user,
+                    item_type=item_type,
+                    exchange_type="PERMANENT",
+                    item_name=item_name,
+                    value_tenge=value,
                 )
         made[name] = user
     return made
@@ -55,21 +59,25 @@ def _names(proposal: Proposal, users: dict[str, User]) -> set[str]:
 
 
 def _bilateral() -> tuple[bool, int, str]:
-    users = _build([
-        ("Alice", "Алматы", [("Велосипед детский", 20000)], [("Самокат", 15000)]),
-        ("Bob", "Алматы", [("Самокат", 15000)], [("Велосипед детский", 20000)]),
-    ])
+    users = _build(
+        [
+            ("Alice", "Алматы", [("Велосипед детский", 20000)], [("Самокат", 15000)]),
+            ("Bob", "Алматы", [("Самокат", 15000)], [("Велосипед детский", 20000)]),
+        ]
+    )
     found = _run(users)
     passed = len(found) == 1 and found[0].kind == "bilateral"
     return passed, len(found), "Alice + Bob match successful" if passed else "Alice + Bob: no match"
 
 
 def _chains() -> tuple[bool, int, str]:
-    users = _build([
-        ("Anna", "Алматы", [("Дрель", 10000)], [("Палатка", 40000)]),
-        ("Boris", "Алматы", [("Гитара", 20000)], [("Дрель", 10000)]),
-        ("Vera", "Алматы", [("Палатка", 40000)], [("Гитара", 20000)]),
-    ])
+    users = _build(
+        [
+            ("Anna", "Алматы", [("Дрель", 10000)], [("Палатка", 40000)]),
+            ("Boris", "Алматы", [("Гитара", 20000)], [("Дрель", 10000)]),
+            ("Vera", "Алматы", [("Палатка", 40000)], [("Гитара", 20000)]),
+        ]
+    )
     found = _run(users)
     passed = len(found) == 1 and found[0].kind == "chain" and _names(found[0], users) == set(users)
     detail = "Anna → Boris → Vera chain found" if passed else "3-way chain not found"
@@ -77,35 +85,43 @@ def _chains() -> tuple[bool, int, str]:
 
 
 def _locations() -> tuple[bool, int, str]:
-    users = _build([
-        ("Dana", "Алматы", [("Книги", 5000)], [("Настольная игра", 5000)]),
-        ("Erik", "Астана", [("Настольная игра", 5000)], [("Книги", 5000)]),
-        ("Farid", "Шымкент", [("Ролики", 8000)], [("Скейтборд", 8000)]),
-        ("Gulya", "Шымкент", [("Скейтборд", 8000)], [("Ролики", 8000)]),
-    ])
+    users = _build(
+        [
+            ("Dana", "Алматы", [("Книги", 5000)], [("Настольная игра", 5000)]),
+            ("Erik", "Астана", [("Настольная игра", 5000)], [("Книги", 5000)]),
+            ("Farid", "Шымкент", [("Ролики", 8000)], [("Скейтборд", 8000)]),
+            ("Gulya", "Шымкент", [("Скейтборд", 8000)], [("Ролики", 8000)]),
+        ]
+    )
     found = _run(users)
     passed = len(found) == 1 and _names(found[0], users) == {"Farid", "Gulya"}
-    detail = ("Алматы/Астана not matched, Farid + Gulya (Шымкент) matched" if passed
-              else "location filter did not behave as expected")
+    detail = (
+        "Алматы/Астана not matched, Farid + Gulya (Шымкент) matched"
+        if passed
+        else "location filter did not behave as expected"
+    )
     return passed, len(found), detail
 
 
 def _scoring() -> tuple[bool, int, str]:
-    users = _build([
-        ("Ivan", "Алматы", [("Фотоаппарат", 100000)], [("Объектив", 100000)]),
-        ("Kira", "Алматы", [("Объектив", 100000)], [("Фотоаппарат", 100000)]),
-        ("Lev", "Алматы", [("Монитор", 40000)], [("Клавиатура", 30000)]),
-        ("Mila", "Алматы", [("Клавиатура", 33000)], [("Монитор", 40000)]),
-        ("Nina", "Алматы", [("Пылесос", 10000)], [("Утюг", 10000)]),
-        ("Oleg", "Алматы", [("Утюг", 30000)], [("Пылесос", 10000)]),
-    ])
+    users = _build(
+        [
+            ("Ivan", "Алматы", [("Фотоаппарат", 100000)], [("Объектив", 100000)]),
+            ("Kira", "Алматы", [("Объектив", 100000)], [("Фотоаппарат", 100000)]),
+            ("Lev", "Алматы", [("Монитор", 40000)], [("Клавиатура", 30000)]),
+            ("Mila", "Алматы", [("Клавиатура", 33000)], [("Монитор", 40000)]),
+            ("Nina", "Алматы", [("Пылесос", 10000)], [("Утюг", 10000)]),
+            ("Oleg", "Алматы", [("Утюг", 30000)], [("Пылесос", 10000)]),
+        ]
+    )
     found = sorted(_run(users), key=lambda p: -p.score)
     pairs = [_names(p, users) for p in found]
-    passed = (
-        pairs == [{"Ivan", "Kira"}, {"Lev", "Mila"}] and found[0].score > found[1].score
+    passed = pairs == [{"Ivan", "Kira"}, {"Lev", "Mila"}] and found[0].score > found[1].score
+    detail = (
+        f"equal values score {found[0].score}, 10% apart {found[1].score}, 3× apart not matched"
+        if passed
+        else f"unexpected matches: {pairs}"
     )
-    detail = (f"equal values score {found[0].score}, 10% apart {found[1].score}, "
-              "3× apart not matched" if passed else f"unexpected matches: {pairs}")
     return passed, len(found), detail
 
 

@@ -47,8 +47,12 @@ def matching_run_all(trigger: str = "beat") -> dict:
     from apps.exchange.matching_runs import matching_run
 
     run = matching_run(trigger=trigger)
-    return {"run_id": run.pk, "status": run.status, "bilateral_matches": run.bilateral_count,
-            "exchange_chains": run.chain_count}
+    return {
+        "run_id": run.pk,
+        "status": run.status,
+        "bilateral_matches": run.bilateral_count,
+        "exchange_chains": run.chain_count,
+    }
 
 
 @shared_task(name="exchange.proposals_expire")
@@ -64,8 +68,10 @@ def proposal_chat_create(proposal_id: int) -> bool:
     from apps.exchange.models import Proposal, ProposalStatus
 
     proposal = Proposal.objects.filter(pk=proposal_id).first()
-    if proposal is None or proposal.status not in (ProposalStatus.CONFIRMED,
-                                                   ProposalStatus.COMPLETED):
+    if proposal is None or proposal.status not in (
+        ProposalStatus.CONFIRMED,
+        ProposalStatus.COMPLETED,
+    ):
         return False
     try:
         from apps.chat.services import conversation_get_or_create_group

@@ -12,15 +12,24 @@ urlpatterns = [
     path("exchange/browse/<str:kind>/", views.browse, name="browse"),
     path("exchange/locations/", views.locations, name="locations"),
     path("exchange/proposals/", views_proposals.proposal_list, name="proposals"),
-    path("exchange/proposals/discover/", views_proposals.proposal_discover,
-         name="proposal_discover"),
+    path(
+        "exchange/proposals/discover/", views_proposals.proposal_discover, name="proposal_discover"
+    ),
     path("exchange/proposals/<int:pk>/", views_proposals.proposal_detail, name="proposal_detail"),
-    path("exchange/proposals/<int:pk>/accept/", views_proposals.proposal_accept,
-         name="proposal_accept"),
-    path("exchange/proposals/<int:pk>/decline/", views_proposals.proposal_decline,
-         name="proposal_decline"),
-    path("exchange/proposals/<int:pk>/confirm-receipt/", views_proposals.proposal_confirm_receipt,
-         name="proposal_confirm_receipt"),
-    path("exchange/proposals/<int:pk>/rate/", views_proposals.proposal_rate,
-         name="proposal_rate"),
+    path(
+        "exchange/proposals/<int:pk>/accept/",
+        views_proposals.proposal_accept,
+        name="proposal_accept",
+    ),
+    path(
+        "exchange/proposals/<int:pk>/decline/",
+        views_proposals.proposal_decline,
+        name="proposal_decline",
+    ),
+    path(
+        "exchange/proposals/<int:pk>/confirm-receipt/",
+        views_proposals.proposal_confirm_receipt,
+        name="proposal_confirm_receipt",
+    ),
+    path("exchange/proposals/<int:pk>/rate/", views_proposals.proposal_rate, name="proposal_rate"),
 ]

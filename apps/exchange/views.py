@@ -27,12 +27,18 @@ def _own_item(request: HttpRequest, pk: int) -> ListingItem:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     items = selectors.items_of_user(user_id=request.user.pk, include_archived=True)
-    return render(request, "exchange/dashboard.html", {
-        "wants": [i for i in items if i.item_type == "WANT" and i.status == ItemStatus.ACTIVE],
-        "offers": [i for i in items if i.item_type == "OFFER" and i.status == ItemStatus.ACTIVE],
-        "archived": [i for i in items if i.status != ItemStatus.ACTIVE][:20],
-        "locations": request.user.locations,
-    })
+    return render(
+        request,
+        "exchange/dashboard.html",
+        {
+            "wants": [i for i in items if i.item_type == "WANT" and i.status == ItemStatus.ACTIVE],
+            "offers": [
+                i for i in items if i.item_type == "OFFER" and i.status == ItemStatus.ACTIVE
+            ],
+            "archived": [i for i in items if i.status != ItemStatus.ACTIVE][:20],
+            "locations": request.user.locations,
+        },
+    )
 
 
 @login_required
@@ -42,14 +48,20 @@ def item_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            _listing, items = services.listing_create(user=request.user, drafts=[
-                services.ItemDraft(
-                    item_type=data["item_type"], exchange_type=data["exchange_type"],
-                    item_name=data["item_name"], value_tenge=data["value_tenge"],
-                    description=" ".join(data["description"].split()),
-                    duration_days=data["duration_days"], category=data["category_slug"],
-                )
-            ])
+            _listing, items = services.listing_create(
+                user=request.user,
+                drafts=[
+                    services.ItemDraft(
+                        item_type=data["item_type"],
+                        exchange_type=data["exchange_type"],
+                        item_name=data["item_name"],
+                        value_tenge=data["value_tenge"],
+                        description=" ".join(data["description"].split()),
+                        duration_days=data["duration_days"],
+                        category=data["category_slug"],
+                    )
+                ],
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -57,7 +69,8 @@ def item_create(request: HttpRequest) -> HttpResponse:
             note = _("Сохранено.")
             if item.category_inferred and item.category:
                 note += " " + _("Категория определена автоматически: %(c)s") % {
-                    "c": item.category.name}
+                    "c": item.category.name
+                }
             messages.success(request, note)
             return redirect("exchange:dashboard")
     return render(request, "exchange/item_form.html", {"form": form, "editing": False})
@@ -70,30 +83,39 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Изменять можно только активные позиции."))
         return redirect("exchange:dashboard")
     initial = {
-        "item_type": item.item_type, "exchange_type": item.exchange_type,
-        "item_name": item.item_name, "description": item.description,
-        "value_tenge": item.value_tenge, "duration_days": item.duration_days,
+        "item_type": item.item_type,
+        "exchange_type": item.exchange_type,
+        "item_name": item.item_name,
+        "description": item.description,
+        "value_tenge": item.value_tenge,
+        "duration_days": item.duration_days,
         "category": f"{item.exchange_type}:{item.category.slug}"
-        if item.category and not item.category_inferred else "",
+        if item.category and not item.category_inferred
+        else "",
     }
-    form = ItemForm(request.POST if request.method == "POST" else None, initial=initial, editing=True)
+    form = ItemForm(
+        request.POST if request.method == "POST" else None, initial=initial, editing=True
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.item_update(item=item, user=request.user, data={
-                "item_name": data["item_name"],
-                "description": " ".join(data["description"].split()),
-                "value_tenge": data["value_tenge"],
-                "duration_days": data["duration_days"],
-                "category": data["category_slug"],
-            })
+            services.item_update(
+                item=item,
+                user=request.user,
+                data={
+                    "item_name": data["item_name"],
+                    "description": " ".join(data["description"].split()),
+                    "value_tenge": data["value_tenge"],
+                    "duration_days": data["duration_days"],
+                    "category": data["category_slug"],
+                },
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Изменения сохранены."))
             return redirect("exchange:dashboard")
-    return render(request, "exchange/item_form.html",
-                  {"form": form, "editing": True, "item": item})
+    return render(request, "exchange/item_form.html", {"form": form, "editing": True, "item": item})
 
 
 @login_required
@@ -117,25 +139,39 @@ def browse(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404
     form = BrowseForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.item_list_public(
-        item_type=item_type,
-        exchange_type=filters.get("exchange_type") or None,
-        category=filters.get("category") or None,
-        city=filters.get("city") or None,
-        q=filters.get("q") or None,
-    ).prefetch_related("user__location_set").order_by("-created_at", "-pk")
+    qs = (
+        selectors.item_list_public(
+            item_type=item_type,
+            exchange_type=filters.get("exchange_type") or None,
+            category=filters.get("category") or None,
+            city=filters.get("city") or None,
+            q=filters.get("q") or None,
+        )
+        .prefetch_related("user__location_set")
+        .order_by("-created_at", "-pk")
+    )
     page = Paginator(qs, 24).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "exchange/browse.html", {
-        "form": form, "page": page, "kind": kind, "item_type": item_type,
-        "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "exchange/browse.html",
+        {
+            "form": form,
+            "page": page,
+            "kind": kind,
+            "item_type": item_type,
+            "query": query.urlencode(),
+        },
+    )
 
 
 @login_required
 def locations(request: HttpRequest) -> HttpResponse:
-    form = LocationsForm(request.POST if request.method == "POST" else None, initial={"locations": request.user.locations})
+    form = LocationsForm(
+        request.POST if request.method == "POST" else None,
+        initial={"locations": request.user.locations},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             user_set_locations(user=request.user, locations=form.cleaned_data["locations"])

@@ -15,31 +15,44 @@ from apps.exchange import proposals as services
 from apps.exchange.cycle_svg import cycle_layout
 from apps.exchange.models import HOLDING_STATUSES, ProposalRating, ProposalStatus
 
-STATUS_FILTERS = {"open": HOLDING_STATUSES, "done": (ProposalStatus.COMPLETED,),
-                  "closed": (ProposalStatus.DECLINED, ProposalStatus.EXPIRED,
-                             ProposalStatus.CANCELLED)}
+STATUS_FILTERS = {
+    "open": HOLDING_STATUSES,
+    "done": (ProposalStatus.COMPLETED,),
+    "closed": (ProposalStatus.DECLINED, ProposalStatus.EXPIRED, ProposalStatus.CANCELLED),
+}
 
 
 def _card(proposal, user) -> dict:
     detail = selectors.proposal_detail(proposal, viewer=user)
     me = next((m for m in detail["members"] if m["user_id"] == user.pk), None)
-    rated = set(ProposalRating.objects.filter(proposal=proposal, rater=user)
-                .values_list("rated_id", flat=True))
+    rated = set(
+        ProposalRating.objects.filter(proposal=proposal, rater=user).values_list(
+            "rated_id", flat=True
+        )
+    )
     return {
         "proposal": proposal,
         "detail": detail,
         "svg": cycle_layout(detail, viewer_id=user.pk),
         "me": me,
-        "my_legs": [leg for leg in detail["legs"]
-                    if user.pk in (leg["giver_id"], leg["receiver_id"])],
-        "can_answer": proposal.status == ProposalStatus.PENDING and me
+        "my_legs": [
+            leg for leg in detail["legs"] if user.pk in (leg["giver_id"], leg["receiver_id"])
+        ],
+        "can_answer": proposal.status == ProposalStatus.PENDING
+        and me
         and me["decision"] == "pending",
         "can_confirm": proposal.status == ProposalStatus.CONFIRMED and me and not me["received"],
-        "to_rate": [m for m in detail["members"]
-                    if proposal.status == ProposalStatus.COMPLETED and me
-                    and m["user_id"] != user.pk and m["user_id"] not in rated],
-        "chat": _chat_for(proposal) if proposal.status in (
-            ProposalStatus.CONFIRMED, ProposalStatus.COMPLETED) else None,
+        "to_rate": [
+            m
+            for m in detail["members"]
+            if proposal.status == ProposalStatus.COMPLETED
+            and me
+            and m["user_id"] != user.pk
+            and m["user_id"] not in rated
+        ],
+        "chat": _chat_for(proposal)
+        if proposal.status in (ProposalStatus.CONFIRMED, ProposalStatus.COMPLETED)
+        else None,
     }
 
 
@@ -56,9 +69,11 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
     if show not in STATUS_FILTERS:
         show = "open"
-    qs = selectors.proposal_list(user_id=request.user.pk).filter(
-        status__in=STATUS_FILTERS[show]
-    ).order_by("-created_at", "-id")[:50]
+    qs = (
+        selectors.proposal_list(user_id=request.user.pk)
+        .filter(status__in=STATUS_FILTERS[show])
+        .order_by("-created_at", "-id")[:50]
+    )
     cards = [_card(p, request.user) for p in qs]
     return render(request, "exchange/proposals.html", {"cards": cards, "show": show})
 
@@ -69,8 +84,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         proposal = selectors.proposal_get_for(user=request.user, pk=pk)
     except NotFound as exc:
         raise Http404 from exc
-    return render(request, "exchange/proposal_detail.html",
-                  {"card": _card(proposal, request.user)})
+    return render(request, "exchange/proposal_detail.html", {"card": _card(proposal, request.user)})
 
 
 def _act(request: HttpRequest, pk: int, action) -> HttpResponse:
@@ -136,8 +150,9 @@ def proposal_rate(request: HttpRequest, pk: int) -> HttpResponse:
     comment = request.POST.get("comment", "")
 
     def run(proposal):
-        services.proposal_rate(proposal=proposal, rater=request.user, rated_id=rated_id,
-                               score=score, comment=comment)
+        services.proposal_rate(
+            proposal=proposal, rater=request.user, rated_id=rated_id, score=score, comment=comment
+        )
         return _("Спасибо за оценку!")
 
     return _act(request, pk, run)

@@ -15,24 +15,54 @@ from apps.market.services.listings import listing_create
 
 # seller username (from the FreeMarket demo), game slug, title, description, price, colours
 DEMO_LISTINGS = [
-    ("demo_aigerim", "cs2", "AK-47 | Redline (после полевых)",
-     "Скин из коллекции Phoenix, float 0.17. Передам через обмен Steam.", "2450.00",
-     ("#7f1d1d", "#ef4444")),
-    ("demo_bolat", "dota-2", "Аркана на Phantom Assassin",
-     "Manifold Paradox, непередаваемый стиль. Передача через подарок.", "3190.00",
-     ("#1e1b4b", "#6366f1")),
-    ("demo_dana", "genshin", "Аккаунт AR 55 с Райдэн и Нахидой",
-     "Привязки сняты, почта в комплекте. Гарантия 14 дней.", "7800.00",
-     ("#164e63", "#22d3ee")),
-    ("demo_erlan", "wow", "10 000 золота на Гордунни",
-     "Передача через аукцион или почту, в течение часа.", "990.00",
-     ("#713f12", "#facc15")),
-    ("demo_timur", "valorant", "Аккаунт с Reaver Vandal, ранг Platinum",
-     "Полный доступ, смена почты при передаче.", "5600.00",
-     ("#4c0519", "#fb7185")),
-    ("demo_saule", "minecraft", "Лицензия Minecraft Java + Bedrock",
-     "Новый аккаунт, сменю ник по желанию.", "1490.00",
-     ("#14532d", "#4ade80")),
+    (
+        "demo_aigerim",
+        "cs2",
+        "AK-47 | Redline (после полевых)",
+        "Скин из коллекции Phoenix, float 0.17. Передам через обмен Steam.",
+        "2450.00",
+        ("#7f1d1d", "#ef4444"),
+    ),
+    (
+        "demo_bolat",
+        "dota-2",
+        "Аркана на Phantom Assassin",
+        "Manifold Paradox, непередаваемый стиль. Передача через подарок.",
+        "3190.00",
+        ("#1e1b4b", "#6366f1"),
+    ),
+    (
+        "demo_dana",
+        "genshin",
+        "Аккаунт AR 55 с Райдэн и Нахидой",
+        "Привязки сняты, почта в комплекте. Гарантия 14 дней.",
+        "7800.00",
+        ("#164e63", "#22d3ee"),
+    ),
+    (
+        "demo_erlan",
+        "wow",
+        "10 000 золота на Гордунни",
+        "Передача через аукцион или почту, в течение часа.",
+        "990.00",
+        ("#713f12", "#facc15"),
+    ),
+    (
+        "demo_timur",
+        "valorant",
+        "Аккаунт с Reaver Vandal, ранг Platinum",
+        "Полный доступ, смена почты при передаче.",
+        "5600.00",
+        ("#4c0519", "#fb7185"),
+    ),
+    (
+        "demo_saule",
+        "minecraft",
+        "Лицензия Minecraft Java + Bedrock",
+        "Новый аккаунт, сменю ник по желанию.",
+        "1490.00",
+        ("#14532d", "#4ade80"),
+    ),
 ]
 
 
@@ -44,8 +74,13 @@ def _cover(label: str, colours: tuple[str, str]) -> SimpleUploadedFile:
     mask = Image.linear_gradient("L").resize((width, height))
     image = Image.composite(bottom, top, mask)
     draw = ImageDraw.Draw(image)
-    draw.text((width // 2, height // 2), label.upper(), fill="white", anchor="mm",
-              font_size=96 if len(label) < 8 else 64)
+    draw.text(
+        (width // 2, height // 2),
+        label.upper(),
+        fill="white",
+        anchor="mm",
+        font_size=96 if len(label) < 8 else 64,
+    )
     buf = io.BytesIO()
     image.save(buf, "PNG")
     return SimpleUploadedFile("cover.png", buf.getvalue(), content_type="image/png")
@@ -60,7 +95,13 @@ def load_demo() -> int:
             continue
         if Listing.objects.filter(seller=seller, title=title).exists():
             continue
-        listing_create(seller=seller, game=game, title=title, description=description,
-                       price=Decimal(price), image=_cover(game.name, colours))
+        listing_create(
+            seller=seller,
+            game=game,
+            title=title,
+            description=description,
+            price=Decimal(price),
+            image=_cover(game.name, colours),
+        )
         created += 1
     return created

@@ -68,11 +68,13 @@ class ListingFilterForm(forms.Form):
 
 
 class ListingForm(forms.Form):
-    game = forms.ModelChoiceField(label=_("Игра"), queryset=Game.objects.all(),
-                                  empty_label=_("Выберите игру"))
+    game = forms.ModelChoiceField(
+        label=_("Игра"), queryset=Game.objects.all(), empty_label=_("Выберите игру")
+    )
     title = forms.CharField(label=_("Название"), max_length=120)
-    description = forms.CharField(label=_("Описание"), max_length=5000, widget=forms.Textarea(
-        attrs={"rows": 6}))
+    description = forms.CharField(
+        label=_("Описание"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
+    )
     price = RubleField(label=_("Цена, ₽"), min_value=PRICE_MIN, max_value=PRICE_MAX)
     image = forms.FileField(
         label=_("Изображение"),
@@ -88,8 +90,9 @@ class ListingForm(forms.Form):
 
 class ListingEditForm(forms.Form):
     title = forms.CharField(label=_("Название"), max_length=120)
-    description = forms.CharField(label=_("Описание"), max_length=5000, widget=forms.Textarea(
-        attrs={"rows": 6}))
+    description = forms.CharField(
+        label=_("Описание"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
+    )
     price = RubleField(label=_("Цена, ₽"), min_value=PRICE_MIN, max_value=PRICE_MAX)
     image = forms.FileField(
         label=_("Новое изображение"),
@@ -99,27 +102,41 @@ class ListingEditForm(forms.Form):
     )
     status = forms.ChoiceField(
         label=_("Статус"),
-        choices=[(ListingStatus.ACTIVE.value, ListingStatus.ACTIVE.label),
-                 (ListingStatus.CANCELLED.value, ListingStatus.CANCELLED.label)],
-        error_messages={"invalid_choice": _(
-            "Статусы «Забронировано» и «Продано» выставляются только сделкой")},
+        choices=[
+            (ListingStatus.ACTIVE.value, ListingStatus.ACTIVE.label),
+            (ListingStatus.CANCELLED.value, ListingStatus.CANCELLED.label),
+        ],
+        error_messages={
+            "invalid_choice": _("Статусы «Забронировано» и «Продано» выставляются только сделкой")
+        },
     )
 
 
 class PurchaseRequestForm(forms.Form):
     message = forms.CharField(
-        label=_("Сообщение продавцу"), required=False, max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 4, "placeholder": _(
-            "Например: когда вам удобно передать предмет?")}),
+        label=_("Сообщение продавцу"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(
+            attrs={"rows": 4, "placeholder": _("Например: когда вам удобно передать предмет?")}
+        ),
     )
 
 
 class ReviewForm(forms.Form):
     rating = forms.TypedChoiceField(
-        label=_("Оценка"), coerce=int, choices=[(i, str(i)) for i in range(5, 0, -1)],
+        label=_("Оценка"),
+        coerce=int,
+        choices=[(i, str(i)) for i in range(5, 0, -1)],
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": _("Оценка должна быть от 1 до 5"),
-                        "required": _("Поставьте оценку от 1 до 5")},
+        error_messages={
+            "invalid_choice": _("Оценка должна быть от 1 до 5"),
+            "required": _("Поставьте оценку от 1 до 5"),
+        },
     )
-    comment = forms.CharField(label=_("Комментарий"), required=False, max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 4}))
+    comment = forms.CharField(
+        label=_("Комментарий"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -24,8 +24,12 @@ THUMB_SIZE = (480, 360)  # card grid, 4:3
 AVATAR_SIZE = (256, 256)
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 # Output format per input: GIF keeps its first frame, as PNG (lossless, no animation tricks).
-OUTPUT = {"JPEG": ("JPEG", "jpg"), "PNG": ("PNG", "png"), "WEBP": ("WEBP", "webp"),
-          "GIF": ("PNG", "png")}
+OUTPUT = {
+    "JPEG": ("JPEG", "jpg"),
+    "PNG": ("PNG", "png"),
+    "WEBP": ("WEBP", "webp"),
+    "GIF": ("PNG", "png"),
+}
 
 
 @dataclass(frozen=True)
@@ -60,8 +64,14 @@ def _open_checked(upload: UploadedFile) -> tuple[Image.Image, str]:
             image.load()
     except ValidationFailed:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning, OSError, SyntaxError, ValueError) as exc:
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ) as exc:
         raise ValidationFailed(
             "Файл не является корректным изображением", code="image_invalid"
         ) from exc
@@ -99,15 +109,18 @@ def _encode(image: Image.Image, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
-def image_process(upload: UploadedFile, *, thumb_size: tuple[int, int] = THUMB_SIZE) -> ProcessedImage:
+def image_process(
+    upload: UploadedFile, *, thumb_size: tuple[int, int] = THUMB_SIZE
+) -> ProcessedImage:
     """Validate an upload and return the re-encoded image and its JPEG thumbnail."""
     image, fmt = _open_checked(upload)
     image = _normalise(image, fmt)
     out_format, ext = OUTPUT[fmt]
     main = image.copy()
     main.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
-    thumb = ImageOps.fit(_flatten(image) if image.mode != "RGB" else image, thumb_size,
-                         Image.Resampling.LANCZOS)
+    thumb = ImageOps.fit(
+        _flatten(image) if image.mode != "RGB" else image, thumb_size, Image.Resampling.LANCZOS
+    )
     return ProcessedImage(
         image=ContentFile(_encode(main, out_format), name=f"image.{ext}"),
         thumbnail=ContentFile(_encode(thumb, "JPEG"), name="thumb.jpg"),

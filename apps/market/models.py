@@ -133,9 +133,7 @@ class PurchaseRequest(models.Model):
     seller = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="market_sales"
     )
-    status = models.CharField(
-        max_length=10, choices=DealStatus.choices, default=DealStatus.PENDING
-    )
+    status = models.CharField(max_length=10, choices=DealStatus.choices, default=DealStatus.PENDING)
     message = models.TextField(_("сообщение продавцу"), blank=True, max_length=1000)
     listing_title = models.CharField(max_length=120)
     price = models.DecimalField(max_digits=12, decimal_places=2)

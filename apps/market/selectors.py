@@ -14,8 +14,12 @@ from apps.catalog.models import Game
 from apps.common.errors import NotFound, PermissionDenied
 from apps.market.models import Listing, ListingStatus, PurchaseRequest, Review
 
-SORTS = {"-created_at": ("-created_at", "-pk"), "created_at": ("created_at", "pk"),
-         "price": ("price", "pk"), "-price": ("-price", "-pk")}
+SORTS = {
+    "-created_at": ("-created_at", "-pk"),
+    "created_at": ("created_at", "pk"),
+    "price": ("price", "pk"),
+    "-price": ("-price", "-pk"),
+}
 DEFAULT_SORT = "-created_at"
 
 
@@ -104,10 +108,9 @@ def purchase_request_open_for(*, listing: Listing, buyer: User) -> PurchaseReque
     """The buyer's pending or accepted request for this listing, if any."""
     if not buyer.is_authenticated:
         return None
-    return (
-        PurchaseRequest.objects.filter(listing=listing, buyer=buyer, status__in=("pending", "accepted"))
-        .first()
-    )
+    return PurchaseRequest.objects.filter(
+        listing=listing, buyer=buyer, status__in=("pending", "accepted")
+    ).first()
 
 
 def purchase_request_list_for_listing(*, listing: Listing) -> QuerySet[PurchaseRequest]:

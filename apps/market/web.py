@@ -11,13 +11,19 @@ from apps.common.errors import DomainError, NotFound
 PER_PAGE = 12
 
 
-def error_page(request: HttpRequest, exc: DomainError, *, template: str = "errors/domain.html",
-               context: dict | None = None) -> HttpResponse:
+def error_page(
+    request: HttpRequest,
+    exc: DomainError,
+    *,
+    template: str = "errors/domain.html",
+    context: dict | None = None,
+) -> HttpResponse:
     """Show a refused action: 404 for what the user may not know about, else the message."""
     if isinstance(exc, NotFound):
         raise Http404(exc.message)
-    return render(request, template, {**(context or {}), "error": exc.message},
-                  status=exc.status_code)
+    return render(
+        request, template, {**(context or {}), "error": exc.message}, status=exc.status_code
+    )
 
 
 def paginate(request: HttpRequest, queryset, per_page: int = PER_PAGE) -> Page:

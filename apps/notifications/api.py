@@ -74,4 +74,8 @@ def stream_ticket(request: HttpRequest):
     """
     ticket = secrets.token_urlsafe(24)
     cache.set(f"sse-ticket:{ticket}", request.auth.pk, TICKET_TTL)
-    return {"ticket": ticket, "expires_in": TICKET_TTL, "url": f"/api/events/stream?ticket={ticket}"}
+    return {
+        "ticket": ticket,
+        "expires_in": TICKET_TTL,
+        "url": f"/api/events/stream?ticket={ticket}",
+    }

@@ -139,8 +139,9 @@ def subscribe_sync(user_id: int, *, heartbeat: float, max_seconds: float):
         pubsub.subscribe(channel_for(user_id))
         try:
             while (left := deadline - time.monotonic()) > 0:
-                msg = pubsub.get_message(ignore_subscribe_messages=True,
-                                         timeout=min(heartbeat, left))
+                msg = pubsub.get_message(
+                    ignore_subscribe_messages=True, timeout=min(heartbeat, left)
+                )
                 yield json.loads(msg["data"]) if msg else None
         finally:
             pubsub.close()

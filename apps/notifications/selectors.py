@@ -5,7 +5,9 @@ from django.db.models import QuerySet
 from apps.notifications.models import Notification
 
 
-def notification_list(*, user, status: str = "all", user_id: int | None = None) -> QuerySet[Notification]:
+def notification_list(
+    *, user, status: str = "all", user_id: int | None = None
+) -> QuerySet[Notification]:
     """`status`: pending (unread), read, or all. Staff may pass another user's id."""
     target = user_id if (user_id is not None and user.is_staff) else user.pk
     qs = Notification.objects.filter(user_id=target)

@@ -50,8 +50,9 @@ def _unread_for(user_id: int) -> int:
 def _sync_stream(user_id: int, unread: int, heartbeat: float):
     yield "retry: 1000\n\n"
     yield _sse("hello", {"user_id": user_id, "unread": unread})
-    for message in events.subscribe_sync(user_id, heartbeat=heartbeat,
-                                         max_seconds=WSGI_STREAM_SECONDS):
+    for message in events.subscribe_sync(
+        user_id, heartbeat=heartbeat, max_seconds=WSGI_STREAM_SECONDS
+    ):
         yield ": keep-alive\n\n" if message is None else _sse(message["event"], message["data"])
 
 

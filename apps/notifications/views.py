@@ -31,7 +31,9 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("notifications:list")
     services.notification_mark_read(notification=notification)
     url = notification.url
-    return redirect(url if url.startswith("/") and not url.startswith("//") else "notifications:list")
+    return redirect(
+        url if url.startswith("/") and not url.startswith("//") else "notifications:list"
+    )
 
 
 @login_required

@@ -15,17 +15,30 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 # user: (offer, want) with categories chosen so that only the 3-way cycle works:
 # alma's bike goes to bek, bek's book to cara, cara's board game to alma.
 BOOKS = [
-    ("alma", ("Детский велосипед", "personal_transport"),
-     ("Настольная игра Каркассон", "games_collectibles")),
+    (
+        "alma",
+        ("Детский велосипед", "personal_transport"),
+        ("Настольная игра Каркассон", "games_collectibles"),
+    ),
     ("bek", ("Книга «Война и мир»", "physical_media"), ("Детский велосипед", "personal_transport")),
-    ("cara", ("Настольная игра Каркассон", "games_collectibles"),
-     ("Книга «Война и мир»", "physical_media")),
+    (
+        "cara",
+        ("Настольная игра Каркассон", "games_collectibles"),
+        ("Книга «Война и мир»", "physical_media"),
+    ),
 ]
 
 
@@ -94,8 +107,9 @@ def test_three_people_build_a_chain_and_complete_it(live_server, fm_browser):
         assert card.locator("svg.fm-cycle").count() == 1
         assert card.locator(".edge.mine").count() == 2  # what I give and what I get
         assert "Цепочка из 3 участников" in card.inner_text()
-    pages["alma"].screenshot(path=str(ARTIFACTS / "freemarket-proposals-desktop.png"),
-                             full_page=True)
+    pages["alma"].screenshot(
+        path=str(ARTIFACTS / "freemarket-proposals-desktop.png"), full_page=True
+    )
 
     for name, page in pages.items():
         page.goto(f"{base}/exchange/proposals/")

@@ -143,8 +143,10 @@ def test_two_gamers_trade_an_item(live_server, chromium, artifacts, tmp_path):
     assert Listing.objects.get().status == "sold"
 
     # 7. Both review each other.
-    for page, stars, comment in ((buyer, 5, "Отличный продавец, всё быстро!"),
-                                 (seller, 4, "Вежливый покупатель")):
+    for page, stars, comment in (
+        (buyer, 5, "Отличный продавец, всё быстро!"),
+        (seller, 4, "Вежливый покупатель"),
+    ):
         page.goto(f"{base}/transactions/purchase-request/{pr.pk}/")
         click_and_wait(page, "text=Оставить отзыв")
         page.click(f"label[for=rating-{stars}]")

@@ -26,9 +26,19 @@ def test_register_returns_201_with_contract_shape(anon_api):
     r = anon_api.post("/auth/register", REGISTER)
     assert r.status_code == 201, r.content
     body = r.json()
-    assert set(body) == {"id", "username", "email", "full_name", "telegram_contact", "city",
-                         "is_active", "is_verified", "email_verified", "phone_verified",
-                         "created_at"}
+    assert set(body) == {
+        "id",
+        "username",
+        "email",
+        "full_name",
+        "telegram_contact",
+        "city",
+        "is_active",
+        "is_verified",
+        "email_verified",
+        "phone_verified",
+        "created_at",
+    }
     user = User.objects.get(pk=body["id"])
     assert user.check_password("StrongPassword123!")
     assert user.password.startswith(("argon2", "md5"))  # md5 only under the test settings
@@ -80,10 +90,19 @@ def test_me_without_token_returns_401(anon_api):
 
 def test_me_with_garbage_or_expired_token_returns_401(anon_api, owner):
     assert_error(anon_api.get("/auth/me", headers={"Authorization": "Bearer abc"}), 401)
-    expired = jwt.encode({"sub": str(owner.pk), "sid": "x", "type": "access",
-                          "iat": 1, "exp": int(time.time()) - 10}, settings.JWT_SECRET)
-    body = assert_error(anon_api.get("/auth/me", headers={"Authorization": f"Bearer {expired}"}),
-                        401)
+    expired = jwt.encode(
+        {
+            "sub": str(owner.pk),
+            "sid": "x",
+            "type": "access",
+            "iat": 1,
+            "exp": int(time.time()) - 10,
+        },
+        settings.JWT_SECRET,
+    )
+    body = assert_error(
+        anon_api.get("/auth/me", headers={"Authorization": f"Bearer {expired}"}), 401
+    )
     assert "истёк" in body["detail"]
 
 
@@ -134,10 +153,12 @@ def test_login_is_rate_limited(anon_api, owner):
 
 def test_register_is_rate_limited(anon_api):
     for i in range(10):
-        anon_api.post("/auth/register", {**REGISTER, "username": f"user{i}",
-                                         "email": f"u{i}@example.com"})
-    r = anon_api.post("/auth/register", {**REGISTER, "username": "user_x",
-                                         "email": "ux@example.com"})
+        anon_api.post(
+            "/auth/register", {**REGISTER, "username": f"user{i}", "email": f"u{i}@example.com"}
+        )
+    r = anon_api.post(
+        "/auth/register", {**REGISTER, "username": "user_x", "email": "ux@example.com"}
+    )
     assert_error(r, 429)
     assert not User.objects.filter(username="user_x").exists()
 
@@ -154,8 +175,9 @@ def test_logout_revokes_refresh_and_clears_cookie(anon_api, owner):
 
 
 def test_change_password(api, owner):
-    r = api.post("/auth/change-password",
-                 {"old_password": PASSWORD, "new_password": "NewStrongPassword123!"})
+    r = api.post(
+        "/auth/change-password", {"old_password": PASSWORD, "new_password": "NewStrongPassword123!"}
+    )
     assert r.status_code == 200 and r.json() == {"message": "Password updated successfully"}
     owner.refresh_from_db()
     assert owner.check_password("NewStrongPassword123!")
@@ -169,8 +191,9 @@ def test_change_password_wrong_old_returns_400(api, owner):
 
 
 def test_change_password_weak_new_returns_400(api, owner):
-    assert_error(api.post("/auth/change-password",
-                          {"old_password": PASSWORD, "new_password": "123"}), 400)
+    assert_error(
+        api.post("/auth/change-password", {"old_password": PASSWORD, "new_password": "123"}), 400
+    )
 
 
 def test_revoke_sessions_ends_every_device(anon_api, owner):

@@ -4,8 +4,15 @@ from apps.exchange.models import ItemStatus, ListingItem
 
 
 def add_item(api, name="Дрель"):
-    return api.post("/api/listings/create", {"item_type": "OFFER", "exchange_type": "PERMANENT",
-                                             "item_name": name, "value_tenge": 1000}).json()
+    return api.post(
+        "/api/listings/create",
+        {
+            "item_type": "OFFER",
+            "exchange_type": "PERMANENT",
+            "item_name": name,
+            "value_tenge": 1000,
+        },
+    ).json()
 
 
 def test_cabinet_shows_profile_listings_and_exchanges(api, owner):
@@ -23,8 +30,7 @@ def test_user_listings_are_only_mine(api, other_api):
     add_item(other_api, "Чужое")
     rows = api.get("/user/listings").json()
     assert [r["title"] for r in rows] == ["Моё"]
-    assert set(rows[0]) >= {"id", "title", "description", "user_id", "exchange_type",
-                            "created_at"}
+    assert set(rows[0]) >= {"id", "title", "description", "user_id", "exchange_type", "created_at"}
 
 
 def test_user_exchanges_is_a_list(api):
@@ -33,8 +39,15 @@ def test_user_exchanges_is_a_list(api):
 
 
 def test_update_profile(api, owner):
-    r = api.put("/user/profile", {"full_name": "Updated Name", "bio": "New interesting bio",
-                                  "city": "Астана", "telegram_contact": "@updated_tg"})
+    r = api.put(
+        "/user/profile",
+        {
+            "full_name": "Updated Name",
+            "bio": "New interesting bio",
+            "city": "Астана",
+            "telegram_contact": "@updated_tg",
+        },
+    )
     assert r.status_code == 200
     assert r.json()["message"] == "Profile updated successfully"
     assert r.json()["user"]["full_name"] == "Updated Name"

@@ -16,8 +16,17 @@ def test_create_user_returns_201_with_contract_fields(anon_api):
     r = anon_api.post("/api/users/", NEW_USER)
     assert r.status_code == 201, r.content
     body = r.json()
-    assert set(body) == {"id", "username", "email", "full_name", "telegram_contact", "city",
-                         "bio", "is_active", "created_at"}
+    assert set(body) == {
+        "id",
+        "username",
+        "email",
+        "full_name",
+        "telegram_contact",
+        "city",
+        "bio",
+        "is_active",
+        "created_at",
+    }
     assert body["username"] == "test_user" and body["email"] == "test@example.com"
     user = User.objects.get(pk=body["id"])
     assert not user.has_usable_password()
@@ -74,10 +83,29 @@ def test_get_user_shows_email_to_self_and_staff(api, staff_api, owner):
 
 def test_get_user_has_every_contract_field(anon_api, owner):
     body = anon_api.get(f"/api/users/{owner.pk}").json()
-    expected = {"id", "username", "email", "full_name", "telegram_contact", "city", "bio",
-                "trust_score", "exchange_count", "rating_avg", "is_active", "is_verified",
-                "email_verified", "phone_verified", "created_at", "updated_at", "last_login_at",
-                "last_active_at", "telegram_id", "telegram_username", "telegram_first_name"}
+    expected = {
+        "id",
+        "username",
+        "email",
+        "full_name",
+        "telegram_contact",
+        "city",
+        "bio",
+        "trust_score",
+        "exchange_count",
+        "rating_avg",
+        "is_active",
+        "is_verified",
+        "email_verified",
+        "phone_verified",
+        "created_at",
+        "updated_at",
+        "last_login_at",
+        "last_active_at",
+        "telegram_id",
+        "telegram_username",
+        "telegram_first_name",
+    }
     assert expected <= set(body)
 
 
@@ -94,14 +122,20 @@ def test_get_user_by_username(anon_api, owner):
 def test_set_locations_by_owner(api, owner):
     r = api.put(f"/api/users/{owner.pk}/locations", {"locations": ["Алматы", "Шымкент"]})
     assert r.status_code == 200
-    assert r.json() == {"id": owner.pk, "locations": ["Алматы", "Шымкент"],
-                        "message": "Locations updated"}
+    assert r.json() == {
+        "id": owner.pk,
+        "locations": ["Алматы", "Шымкент"],
+        "message": "Locations updated",
+    }
     assert set(owner.location_set.values_list("city", flat=True)) == {"Алматы", "Шымкент"}
 
 
 def test_set_locations_rejects_unknown_city(api, owner):
-    body = assert_error(api.put(f"/api/users/{owner.pk}/locations", {"locations": ["Москва"]}),
-                        400, "validation_error")
+    body = assert_error(
+        api.put(f"/api/users/{owner.pk}/locations", {"locations": ["Москва"]}),
+        400,
+        "validation_error",
+    )
     assert "Москва" in body["detail"]
     assert list(owner.location_set.values_list("city", flat=True)) == ["Алматы"]
 
@@ -125,5 +159,8 @@ def test_set_locations_by_staff_allowed(staff_api, owner):
 
 
 def test_set_locations_anonymous_returns_401(anon_api, owner):
-    assert_error(anon_api.put(f"/api/users/{owner.pk}/locations", {"locations": ["Астана"]}),
-                 401, "authentication_error")
+    assert_error(
+        anon_api.put(f"/api/users/{owner.pk}/locations", {"locations": ["Астана"]}),
+        401,
+        "authentication_error",
+    )

@@ -8,9 +8,15 @@ from conftest import PASSWORD
 
 
 def test_register_creates_user_and_logs_in(client, db):
-    r = client.post("/accounts/register/", {
-        "username": "newbie", "email": "NewBie@Example.com",
-        "password1": PASSWORD, "password2": PASSWORD})
+    r = client.post(
+        "/accounts/register/",
+        {
+            "username": "newbie",
+            "email": "NewBie@Example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
     assert r.status_code == 302
     user = User.objects.get(username="newbie")
     assert user.email == "newbie@example.com"
@@ -18,18 +24,30 @@ def test_register_creates_user_and_logs_in(client, db):
 
 
 def test_register_refuses_duplicate_email_case_insensitive(client, owner):
-    r = client.post("/accounts/register/", {
-        "username": "copycat", "email": "OWNER@example.com",
-        "password1": PASSWORD, "password2": PASSWORD})
+    r = client.post(
+        "/accounts/register/",
+        {
+            "username": "copycat",
+            "email": "OWNER@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
     assert r.status_code == 400
     assert "email уже существует" in r.content.decode()
     assert not User.objects.filter(username="copycat").exists()
 
 
 def test_register_refuses_mismatched_passwords(client, db):
-    r = client.post("/accounts/register/", {
-        "username": "newbie", "email": "n@example.com",
-        "password1": PASSWORD, "password2": PASSWORD + "x"})
+    r = client.post(
+        "/accounts/register/",
+        {
+            "username": "newbie",
+            "email": "n@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD + "x",
+        },
+    )
     assert r.status_code == 400
     assert not User.objects.filter(username="newbie").exists()
 
@@ -80,14 +98,30 @@ def test_public_profile_shows_stats(client, owner):
 def test_profile_edit_saves_contract_fields(client, owner):
     client.force_login(owner)
     assert client.get("/accounts/profile-edit/").status_code == 200
-    r = client.post("/accounts/profile-edit/", {
-        "first_name": "Иван", "last_name": "Петров", "bio": "Коллекционер скинов",
-        "phone": "+77001234567", "telegram": "ivan_cs", "discord": "ivan#0001",
-        "avatar": upload("me.png", image_bytes("PNG", size=(300, 200)))})
+    r = client.post(
+        "/accounts/profile-edit/",
+        {
+            "first_name": "Иван",
+            "last_name": "Петров",
+            "bio": "Коллекционер скинов",
+            "phone": "+77001234567",
+            "telegram": "ivan_cs",
+            "discord": "ivan#0001",
+            "avatar": upload("me.png", image_bytes("PNG", size=(300, 200))),
+        },
+    )
     assert r.status_code == 302
     owner.refresh_from_db()
-    assert (owner.first_name, owner.last_name, owner.bio) == ("Иван", "Петров", "Коллекционер скинов")
-    assert (owner.phone, owner.telegram_contact, owner.discord) == ("+77001234567", "@ivan_cs", "ivan#0001")
+    assert (owner.first_name, owner.last_name, owner.bio) == (
+        "Иван",
+        "Петров",
+        "Коллекционер скинов",
+    )
+    assert (owner.phone, owner.telegram_contact, owner.discord) == (
+        "+77001234567",
+        "@ivan_cs",
+        "ivan#0001",
+    )
     assert owner.avatar.name.endswith(".jpg")
 
 
@@ -109,8 +143,12 @@ def test_profile_edit_refuses_non_image_avatar(client, owner):
 
 
 def test_cabinet_pages_need_login(client, db):
-    for path in ("/accounts/my-listings/", "/accounts/my-purchases/", "/accounts/my-sales/",
-                 "/accounts/profile-edit/"):
+    for path in (
+        "/accounts/my-listings/",
+        "/accounts/my-purchases/",
+        "/accounts/my-sales/",
+        "/accounts/profile-edit/",
+    ):
         r = client.get(path)
         assert r.status_code == 302 and "/accounts/login/" in r["Location"], path
 

@@ -14,9 +14,14 @@ def test_categories_returns_v6_with_all_categories(anon_api):
     assert len(body["categories"]["permanent"]) == 35
     assert len(body["categories"]["temporary"]) == 25
     first = body["categories"]["permanent"][0]
-    assert first == {"slug": "personal_transport", "name": "Личные и спецтранспортные средства",
-                     "group": "🚗 Транспорт и техника", "emoji": "🚗", "sort_order": 0,
-                     "form_schema": None}
+    assert first == {
+        "slug": "personal_transport",
+        "name": "Личные и спецтранспортные средства",
+        "group": "🚗 Транспорт и техника",
+        "emoji": "🚗",
+        "sort_order": 0,
+        "form_schema": None,
+    }
     assert body["categories"]["temporary"][0]["slug"] == "bicycles"
 
 

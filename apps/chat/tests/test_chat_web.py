@@ -127,8 +127,9 @@ def test_poll_returns_new_messages_as_json_and_marks_them_read(client, owner, ot
 
 def test_send_via_fetch_returns_json(client, other, conv):
     client.force_login(other)
-    r = client.post(f"/chat/conversation/{conv.pk}/", {"content": "json!"},
-                    HTTP_ACCEPT="application/json")
+    r = client.post(
+        f"/chat/conversation/{conv.pk}/", {"content": "json!"}, HTTP_ACCEPT="application/json"
+    )
     assert r.status_code == 201
     assert r.json()["message"]["content"] == "json!"
 
@@ -142,10 +143,12 @@ def test_conversation_page_escapes_html(client, owner, other, conv):
 
 
 def test_group_conversation_is_idempotent_and_for_members_only(client, owner, other, outsider):
-    conv = conversation_get_or_create_group(topic_key="proposal:42", users=[owner, other],
-                                            title="Цепочка обмена №42")
-    same = conversation_get_or_create_group(topic_key="proposal:42", users=[owner, other],
-                                            title="другое")
+    conv = conversation_get_or_create_group(
+        topic_key="proposal:42", users=[owner, other], title="Цепочка обмена №42"
+    )
+    same = conversation_get_or_create_group(
+        topic_key="proposal:42", users=[owner, other], title="другое"
+    )
     assert same.pk == conv.pk and conv.is_group
     assert conv.participants.count() == 2
     message_send(conversation=conv, sender=owner, content="Всем привет")
@@ -158,10 +161,14 @@ def test_group_conversation_is_idempotent_and_for_members_only(client, owner, ot
 
 def test_group_conversation_adds_new_members(owner, other, outsider):
     conversation_get_or_create_group(topic_key="proposal:7", users=[owner, other], title="T")
-    conv = conversation_get_or_create_group(topic_key="proposal:7",
-                                            users=[owner, other, outsider], title="T")
+    conv = conversation_get_or_create_group(
+        topic_key="proposal:7", users=[owner, other, outsider], title="T"
+    )
     assert set(conv.participants.values_list("user__username", flat=True)) == {
-        "owner", "other", "outsider"}
+        "owner",
+        "other",
+        "outsider",
+    }
 
 
 def test_chat_list_needs_login(client, db):

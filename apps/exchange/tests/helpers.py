@@ -14,25 +14,41 @@ _seq = itertools.count(1)
 def person(name: str | None = None, *, city: str = "Алматы", **extra) -> User:
     name = name or f"user{next(_seq)}"
     user = User.objects.create_user(
-        username=name, email=f"{name}@example.com", password="x-Secret-123",
-        city=city, telegram_contact=f"@{name}_tg", **extra,
+        username=name,
+        email=f"{name}@example.com",
+        password="x-Secret-123",
+        city=city,
+        telegram_contact=f"@{name}_tg",
+        **extra,
     )
     UserLocation.objects.create(user=user, city=city)
     return user
 
 
-def item(user: User, kind: str, name: str, value: int = 1000, *,
-         exchange_type: str = "PERMANENT", duration_days: int | None = None) -> ListingItem:
+def item(
+    user: User,
+    kind: str,
+    name: str,
+    value: int = 1000,
+    *,
+    exchange_type: str = "PERMANENT",
+    duration_days: int | None = None,
+) -> ListingItem:
     listing = Listing.objects.create(user=user)
     return ListingItem.objects.create(
-        listing=listing, user=user, item_type=ItemType.WANT if kind == "want" else ItemType.OFFER,
-        exchange_type=exchange_type, item_name=name, value_tenge=value,
+        listing=listing,
+        user=user,
+        item_type=ItemType.WANT if kind == "want" else ItemType.OFFER,
+        exchange_type=exchange_type,
+        item_name=name,
+        value_tenge=value,
         duration_days=duration_days,
     )
 
 
-def cycle(users: list[User], *, base: int = 1000, tag: str = "") -> list[tuple[ListingItem,
-                                                                               ListingItem]]:
+def cycle(
+    users: list[User], *, base: int = 1000, tag: str = ""
+) -> list[tuple[ListingItem, ListingItem]]:
     """users[i] offers an item users[i+1] wants (the last one closes the cycle).
 
     Values double along the cycle, so no leg of the cycle fits any other want (30% tolerance)

@@ -6,12 +6,19 @@ from apps.exchange.models import ItemStatus, ListingItem
 CONTRACT_EXAMPLE = {
     "wants": {
         "PERMANENT": [
-            {"item_name": "Учебник по Python", "value_tenge": 15000,
-             "description": "Ищу для изучения"}
+            {
+                "item_name": "Учебник по Python",
+                "value_tenge": 15000,
+                "description": "Ищу для изучения",
+            }
         ],
         "TEMPORARY": [
-            {"item_name": "Электросамокат", "value_tenge": 5000, "duration_days": 3,
-             "description": "На выходные"}
+            {
+                "item_name": "Электросамокат",
+                "value_tenge": 5000,
+                "duration_days": 3,
+                "description": "На выходные",
+            }
         ],
     },
     "offers": {
@@ -23,8 +30,13 @@ CONTRACT_EXAMPLE = {
 
 
 def create(api, **item):
-    body = {"item_type": "OFFER", "exchange_type": "PERMANENT", "item_name": "Дрель",
-            "value_tenge": 20000, **item}
+    body = {
+        "item_type": "OFFER",
+        "exchange_type": "PERMANENT",
+        "item_name": "Дрель",
+        "value_tenge": 20000,
+        **item,
+    }
     return api.post("/api/listings/create", body)
 
 
@@ -77,8 +89,10 @@ def test_name_is_trimmed_and_bounded(api):
 
 
 def test_unknown_exchange_type_key_is_refused(api):
-    r = api.post("/api/listings/create-by-categories",
-                 {"wants": {"FOREVER": [{"item_name": "X", "value_tenge": 1}]}})
+    r = api.post(
+        "/api/listings/create-by-categories",
+        {"wants": {"FOREVER": [{"item_name": "X", "value_tenge": 1}]}},
+    )
     assert_error(r, 400)
 
 
@@ -94,8 +108,15 @@ def test_create_requires_auth(anon_api):
 def test_public_lists_filter_by_type_category_city_and_text(api, other_api, anon_api, other):
     api.post("/api/listings/create-by-categories", CONTRACT_EXAMPLE)
     other.location_set.update(city="Астана")
-    other_api.post("/api/listings/create", {"item_type": "WANT", "exchange_type": "PERMANENT",
-                                            "item_name": "Велосипед", "value_tenge": 50000})
+    other_api.post(
+        "/api/listings/create",
+        {
+            "item_type": "WANT",
+            "exchange_type": "PERMANENT",
+            "item_name": "Велосипед",
+            "value_tenge": 50000,
+        },
+    )
     wants = anon_api.get("/api/listings/wants").json()
     assert {w["title"] for w in wants} == {"Учебник по Python", "Электросамокат", "Велосипед"}
     assert {o["title"] for o in anon_api.get("/api/listings/offers").json()} == {"Книга по JS"}
@@ -109,23 +130,28 @@ def test_public_lists_filter_by_type_category_city_and_text(api, other_api, anon
         "Учебник по Python"
     ]
     category = wants[0]["category"]
-    assert all(w["category"] == category
-               for w in anon_api.get("/api/listings/wants", {"category": category}).json())
+    assert all(
+        w["category"] == category
+        for w in anon_api.get("/api/listings/wants", {"category": category}).json()
+    )
 
 
 def test_pagination_skip_limit_sort_order(api, anon_api):
     for i in range(5):
         create(api, item_name=f"Вещь {i}", value_tenge=1000 * (i + 1))
-    r = anon_api.get("/api/listings/offers", {"skip": 1, "limit": 2, "sort": "value",
-                                              "order": "asc"})
+    r = anon_api.get(
+        "/api/listings/offers", {"skip": 1, "limit": 2, "sort": "value", "order": "asc"}
+    )
     assert [x["value_tenge"] for x in r.json()] == [2000, 3000]
     assert r["X-Total-Count"] == "5"
     newest = anon_api.get("/api/listings/offers", {"limit": 1}).json()
     assert newest[0]["item_name"] == "Вещь 4"
 
 
-@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 101}, {"skip": -1},
-                                    {"order": "sideways"}, {"sort": "password"}])
+@pytest.mark.parametrize(
+    "params",
+    [{"limit": 0}, {"limit": 101}, {"skip": -1}, {"order": "sideways"}, {"sort": "password"}],
+)
 def test_bad_pagination_returns_400(anon_api, params):
     assert_error(anon_api.get("/api/listings/wants", params), 400, "validation_error")
 

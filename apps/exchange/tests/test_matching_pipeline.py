@@ -33,9 +33,9 @@ def test_run_pipeline_for_the_market_returns_contract_counts(staff_api):
     r = staff_api.post("/api/matching/run-pipeline", {"user_id": None})
     assert r.status_code == 200, r.content
     body = r.json()
-    assert {k: body[k] for k in ("bilateral_matches", "exchange_chains", "total_participants",
-                                 "errors")} == {"bilateral_matches": 1, "exchange_chains": 1,
-                                                "total_participants": 5, "errors": []}
+    assert {
+        k: body[k] for k in ("bilateral_matches", "exchange_chains", "total_participants", "errors")
+    } == {"bilateral_matches": 1, "exchange_chains": 1, "total_participants": 5, "errors": []}
     assert Proposal.objects.count() == 2
     run = MatchingRun.objects.get()
     assert run.scope_user is None and run.status == "success"
@@ -105,8 +105,9 @@ def test_same_cycle_is_unique_while_open_and_rotations_share_a_key(owner, other)
     Proposal.objects.create(kind="bilateral", cycle_key=key, expires_at=timezone.now())
     with pytest.raises(IntegrityError), transaction.atomic():
         Proposal.objects.create(kind="bilateral", cycle_key=key, expires_at=timezone.now())
-    Proposal.objects.create(kind="bilateral", cycle_key=key, status="declined",
-                            expires_at=timezone.now())
+    Proposal.objects.create(
+        kind="bilateral", cycle_key=key, status="declined", expires_at=timezone.now()
+    )
 
 
 def test_items_changed_after_the_snapshot_are_skipped(owner, other):
@@ -121,8 +122,7 @@ def test_items_changed_after_the_snapshot_are_skipped(owner, other):
     assert not ProposalItemLock.objects.exists()
 
 
-def test_a_failing_run_records_the_error_and_keeps_previous_proposals(owner, other,
-                                                                     monkeypatch):
+def test_a_failing_run_records_the_error_and_keeps_previous_proposals(owner, other, monkeypatch):
     cycle([owner, other])
     run_all()
     before = list(Proposal.objects.values_list("pk", "status"))
@@ -141,8 +141,7 @@ def test_a_failing_run_records_the_error_and_keeps_previous_proposals(owner, oth
 def test_declined_pairs_are_not_proposed_during_the_cooling_off(owner, other):
     pairs = cycle([owner, other])
     offer, want = pairs[0]
-    DeclinedPair.objects.create(offer=offer, want=want,
-                                until=timezone.now() + timedelta(days=1))
+    DeclinedPair.objects.create(offer=offer, want=want, until=timezone.now() + timedelta(days=1))
     assert run_all().bilateral_count == 0
     DeclinedPair.objects.update(until=timezone.now() - timedelta(seconds=1))
     assert run_all().bilateral_count == 1
@@ -173,15 +172,21 @@ def test_discover_creates_chains_within_the_size_bounds(staff_api):
     assert body["chains_created"] == 1 and body["chains"][0]["participants"] == 3
 
 
-def test_listing_changes_schedule_one_debounced_run(api, owner, other,
-                                                   django_capture_on_commit_callbacks):
+def test_listing_changes_schedule_one_debounced_run(
+    api, owner, other, django_capture_on_commit_callbacks
+):
     item(other, "offer", "Палатка туристическая", 30000)
     item(other, "want", "Спальник", 20000)
     with django_capture_on_commit_callbacks(execute=True):
-        r = api.post("/api/listings/create-by-categories", {
-            "wants": {"PERMANENT": [{"item_name": "Палатка туристическая", "value_tenge": 30000}]},
-            "offers": {"PERMANENT": [{"item_name": "Спальник", "value_tenge": 20000}]},
-        })
+        r = api.post(
+            "/api/listings/create-by-categories",
+            {
+                "wants": {
+                    "PERMANENT": [{"item_name": "Палатка туристическая", "value_tenge": 30000}]
+                },
+                "offers": {"PERMANENT": [{"item_name": "Спальник", "value_tenge": 20000}]},
+            },
+        )
     assert r.status_code == 201, r.content
     run = MatchingRun.objects.get()
     assert run.trigger == "task" and run.scope_user == owner
@@ -192,8 +197,11 @@ def test_debounce_queues_one_run_per_window(owner, settings, monkeypatch):
     from apps.exchange import tasks
 
     queued = []
-    monkeypatch.setattr(tasks.matching_run_for_user, "apply_async",
-                        lambda args, countdown: queued.append((args, countdown)))
+    monkeypatch.setattr(
+        tasks.matching_run_for_user,
+        "apply_async",
+        lambda args, countdown: queued.append((args, countdown)),
+    )
     settings.MATCH_DEBOUNCE_SECONDS = 30
     for _ in range(3):
         tasks.schedule_user_run(owner.pk)

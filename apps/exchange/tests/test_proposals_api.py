@@ -42,8 +42,11 @@ def third_api(chain) -> ApiClient:
 
 def snapshot(proposal: Proposal) -> tuple:
     proposal.refresh_from_db()
-    parts = tuple(ProposalParticipant.objects.filter(proposal=proposal).values_list(
-        "accepted_at", "declined_at", "received_at"))
+    parts = tuple(
+        ProposalParticipant.objects.filter(proposal=proposal).values_list(
+            "accepted_at", "declined_at", "received_at"
+        )
+    )
     return proposal.status, parts, ProposalItemLock.objects.filter(proposal=proposal).count()
 
 
@@ -68,8 +71,15 @@ def test_new_chain_notifies_every_participant_without_contacts(chain, owner):
 
 def test_new_bilateral_match_payload_follows_contract(match, owner):
     payload = Notification.objects.get(user=owner, type="bilateral_match").payload
-    assert {"partner", "partner_contact", "partner_item", "your_item", "score", "message",
-            "url"} <= payload.keys()
+    assert {
+        "partner",
+        "partner_contact",
+        "partner_item",
+        "your_item",
+        "score",
+        "message",
+        "url",
+    } <= payload.keys()
     assert payload["partner"] == "other" and payload["partner_contact"] is None
     assert payload["message"] == "Найдено совпадение с other!"
 
@@ -77,9 +87,13 @@ def test_new_bilateral_match_payload_follows_contract(match, owner):
 def test_accept_returns_contract_body(api, chain, owner):
     r = api.post(f"/api/chains/{chain.pk}/accept", {"user_id": owner.pk})
     assert r.status_code == 200, r.content
-    assert r.json() == {"chain_id": chain.pk, "user_id": owner.pk, "status": "accepted",
-                        "message": "You've accepted this exchange chain",
-                        "proposal_status": "pending"}
+    assert r.json() == {
+        "chain_id": chain.pk,
+        "user_id": owner.pk,
+        "status": "accepted",
+        "message": "You've accepted this exchange chain",
+        "proposal_status": "pending",
+    }
     assert ProposalParticipant.objects.get(proposal=chain, user=owner).accepted_at
 
 
@@ -104,8 +118,9 @@ def test_accept_twice_returns_409(api, chain):
 
 def test_accept_for_someone_else_returns_403_and_changes_nothing(api, chain, other):
     before = snapshot(chain)
-    assert_error(api.post(f"/api/chains/{chain.pk}/accept", {"user_id": other.pk}), 403,
-                 "permission_denied")
+    assert_error(
+        api.post(f"/api/chains/{chain.pk}/accept", {"user_id": other.pk}), 403, "permission_denied"
+    )
     assert_error(api.post(f"/api/chains/{chain.pk}/decline", {"user_id": other.pk}), 403)
     assert snapshot(chain) == before
 
@@ -152,21 +167,28 @@ def test_last_accept_confirms_and_reveals_contacts(api, other_api, chain, owner)
 
 
 def test_decline_releases_items_cools_off_and_notifies(api, other_api, chain, owner, other):
-    r = other_api.post(f"/api/chains/{chain.pk}/decline",
-                       {"user_id": other.pk, "reason": "Не подходит по времени"})
-    assert r.json() == {"chain_id": chain.pk, "user_id": other.pk, "status": "declined",
-                        "message": "You've declined this exchange chain",
-                        "proposal_status": "declined"}
+    r = other_api.post(
+        f"/api/chains/{chain.pk}/decline", {"user_id": other.pk, "reason": "Не подходит по времени"}
+    )
+    assert r.json() == {
+        "chain_id": chain.pk,
+        "user_id": other.pk,
+        "status": "declined",
+        "message": "You've declined this exchange chain",
+        "proposal_status": "declined",
+    }
     chain.refresh_from_db()
     assert chain.status == "declined"
     assert not ProposalItemLock.objects.filter(proposal=chain).exists()
     legs = chain.legs.filter(giver=other) | chain.legs.filter(receiver=other)
     assert set(DeclinedPair.objects.values_list("offer_id", "want_id")) == {
-        (leg.offer_id, leg.want_id) for leg in legs}
+        (leg.offer_id, leg.want_id) for leg in legs
+    }
     note = Notification.objects.get(user=owner, type="proposal_declined")
     assert "reason" not in note.payload
     assert ProposalParticipant.objects.get(proposal=chain, user=other).decline_reason == (
-        "Не подходит по времени")
+        "Не подходит по времени"
+    )
     assert_error(api.post(f"/api/chains/{chain.pk}/accept", {}), 409, "invalid_state")
     assert_error(other_api.post(f"/api/chains/{chain.pk}/decline", {}), 409)
 
@@ -209,8 +231,9 @@ def test_receipts_complete_the_exchange(api, other_api, match, owner, other):
 
 
 def test_rating_after_completion_updates_counters_once(api, other_api, match, owner, other):
-    assert_error(api.post(f"/api/matches/{match.pk}/rate",
-                          {"rated_user_id": other.pk, "score": 5}), 409)
+    assert_error(
+        api.post(f"/api/matches/{match.pk}/rate", {"rated_user_id": other.pk, "score": 5}), 409
+    )
     _confirm(match, api, other_api)
     api.post(f"/api/matches/{match.pk}/confirm-receipt", {})
     other_api.post(f"/api/matches/{match.pk}/confirm-receipt", {})
@@ -220,12 +243,17 @@ def test_rating_after_completion_updates_counters_once(api, other_api, match, ow
     assert (other.rating_sum, other.rating_count) == (5, 1)
     assert other.trust_score == pytest.approx(0.5 * 1 / 6 + 0.5 * 1 / 3, abs=1e-4)
     assert Notification.objects.get(user=other, type="rating_received").payload["score"] == 5
-    assert_error(api.post(f"/api/matches/{match.pk}/rate",
-                          {"rated_user_id": other.pk, "score": 4}), 409, "conflict")
-    assert_error(api.post(f"/api/matches/{match.pk}/rate",
-                          {"rated_user_id": owner.pk, "score": 4}), 400)
-    assert_error(api.post(f"/api/matches/{match.pk}/rate",
-                          {"rated_user_id": other.pk, "score": 6}), 400)
+    assert_error(
+        api.post(f"/api/matches/{match.pk}/rate", {"rated_user_id": other.pk, "score": 4}),
+        409,
+        "conflict",
+    )
+    assert_error(
+        api.post(f"/api/matches/{match.pk}/rate", {"rated_user_id": owner.pk, "score": 4}), 400
+    )
+    assert_error(
+        api.post(f"/api/matches/{match.pk}/rate", {"rated_user_id": other.pk, "score": 6}), 400
+    )
     assert ProposalRating.objects.count() == 1
     other.refresh_from_db()
     assert other.rating_count == 1
@@ -258,8 +286,9 @@ def test_editing_a_reserved_item_of_a_confirmed_deal_returns_409(api, other_api,
     assert match.status == "confirmed"
 
 
-def test_lists_are_paginated_and_scoped(api, other_api, outsider_api, staff_api, chain, match,
-                                        owner, outsider):
+def test_lists_are_paginated_and_scoped(
+    api, other_api, outsider_api, staff_api, chain, match, owner, outsider
+):
     body = api.get("/api/chains/all").json()
     assert body["total"] == 1 and body["skip"] == 0 and body["limit"] == 20
     row = body["items"][0]
@@ -283,7 +312,8 @@ def test_cabinet_and_user_exchanges_list_proposals(api, chain, match):
 
 
 def test_confirmation_opens_one_group_chat_for_the_participants(
-        api, other_api, chain, owner, other, django_capture_on_commit_callbacks):
+    api, other_api, chain, owner, other, django_capture_on_commit_callbacks
+):
     from apps.chat.models import Conversation
     from apps.exchange.tasks import proposal_chat_create
 

@@ -57,7 +57,8 @@ def test_parallel_accepts_and_a_decline_serialise(round_):
     decliner = users[2]
     calls = [
         (lambda u=u: proposals.proposal_decline(proposal=chain, user=u, reason="нет"))
-        if u == decliner else (lambda u=u: proposals.proposal_accept(proposal=chain, user=u))
+        if u == decliner
+        else (lambda u=u: proposals.proposal_accept(proposal=chain, user=u))
         for u in users
     ]
     results = together(*calls)
@@ -84,9 +85,9 @@ def test_parallel_accepts_and_a_decline_serialise(round_):
 def test_parallel_last_accepts_confirm_exactly_once(round_):
     users = [person() for _ in range(4)]
     chain = proposal_for(users)
-    results = together(*[
-        (lambda u=u: proposals.proposal_accept(proposal=chain, user=u)) for u in users
-    ])
+    results = together(
+        *[(lambda u=u: proposals.proposal_accept(proposal=chain, user=u)) for u in users]
+    )
     assert not any(isinstance(r, DomainError) for r in results), results
     chain.refresh_from_db()
     assert chain.status == "confirmed"

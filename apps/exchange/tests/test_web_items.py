@@ -14,9 +14,18 @@ def web(client, owner):
 
 
 def make_item(user, name="Дрель", item_type="OFFER", **kw):
-    _, items = listing_create(user=user, drafts=[ItemDraft(
-        item_type=item_type, exchange_type=kw.pop("exchange_type", "PERMANENT"),
-        item_name=name, value_tenge=kw.pop("value_tenge", 10000), **kw)])
+    _, items = listing_create(
+        user=user,
+        drafts=[
+            ItemDraft(
+                item_type=item_type,
+                exchange_type=kw.pop("exchange_type", "PERMANENT"),
+                item_name=name,
+                value_tenge=kw.pop("value_tenge", 10000),
+                **kw,
+            )
+        ],
+    )
     return items[0]
 
 
@@ -26,10 +35,18 @@ def test_dashboard_requires_login(client):
 
 
 def test_create_want_with_inferred_category(web, owner):
-    r = web.post(reverse("exchange:item_create"), {
-        "item_type": "WANT", "exchange_type": "TEMPORARY", "item_name": "  Палатка  ",
-        "value_tenge": "5000", "duration_days": "3", "category": "", "description": "",
-    })
+    r = web.post(
+        reverse("exchange:item_create"),
+        {
+            "item_type": "WANT",
+            "exchange_type": "TEMPORARY",
+            "item_name": "  Палатка  ",
+            "value_tenge": "5000",
+            "duration_days": "3",
+            "category": "",
+            "description": "",
+        },
+    )
     assert r.status_code == 302
     item = ListingItem.objects.get(user=owner)
     assert (item.item_name, item.item_type, item.duration_days) == ("Палатка", "WANT", 3)
@@ -39,10 +56,16 @@ def test_create_want_with_inferred_category(web, owner):
 
 
 def test_create_form_shows_russian_errors_and_saves_nothing(web):
-    r = web.post(reverse("exchange:item_create"), {
-        "item_type": "OFFER", "exchange_type": "TEMPORARY", "item_name": "Дрель",
-        "value_tenge": "-5", "category": "PERMANENT:hand_power_tools",
-    })
+    r = web.post(
+        reverse("exchange:item_create"),
+        {
+            "item_type": "OFFER",
+            "exchange_type": "TEMPORARY",
+            "item_name": "Дрель",
+            "value_tenge": "-5",
+            "category": "PERMANENT:hand_power_tools",
+        },
+    )
     assert r.status_code == 200
     page = r.content.decode()
     assert "Укажите срок для временного обмена" in page
@@ -51,19 +74,31 @@ def test_create_form_shows_russian_errors_and_saves_nothing(web):
 
 
 def test_explicit_category_is_kept(web, owner):
-    web.post(reverse("exchange:item_create"), {
-        "item_type": "OFFER", "exchange_type": "PERMANENT", "item_name": "Что-то",
-        "value_tenge": "100", "category": "PERMANENT:money_crypto",
-    })
+    web.post(
+        reverse("exchange:item_create"),
+        {
+            "item_type": "OFFER",
+            "exchange_type": "PERMANENT",
+            "item_name": "Что-то",
+            "value_tenge": "100",
+            "category": "PERMANENT:money_crypto",
+        },
+    )
     item = ListingItem.objects.get(user=owner)
     assert item.category.slug == "money_crypto" and not item.category_inferred
 
 
 def test_edit_own_item(web, owner):
     item = make_item(owner)
-    r = web.post(reverse("exchange:item_edit", args=[item.pk]), {
-        "item_name": "Перфоратор", "value_tenge": "12000", "category": "", "description": "x",
-    })
+    r = web.post(
+        reverse("exchange:item_edit", args=[item.pk]),
+        {
+            "item_name": "Перфоратор",
+            "value_tenge": "12000",
+            "category": "",
+            "description": "x",
+        },
+    )
     assert r.status_code == 302
     item.refresh_from_db()
     assert (item.item_name, item.value_tenge, item.version) == ("Перфоратор", 12000, 2)
@@ -73,8 +108,12 @@ def test_outsider_cannot_edit_or_archive_returns_404(client, outsider, owner):
     item = make_item(owner)
     client.force_login(outsider)
     assert client.get(reverse("exchange:item_edit", args=[item.pk])).status_code == 404
-    assert client.post(reverse("exchange:item_edit", args=[item.pk]),
-                       {"item_name": "Моё", "value_tenge": "1"}).status_code == 404
+    assert (
+        client.post(
+            reverse("exchange:item_edit", args=[item.pk]), {"item_name": "Моё", "value_tenge": "1"}
+        ).status_code
+        == 404
+    )
     assert client.post(reverse("exchange:item_archive", args=[item.pk])).status_code == 404
     item.refresh_from_db()
     assert item.item_name == "Дрель" and item.status == ItemStatus.ACTIVE

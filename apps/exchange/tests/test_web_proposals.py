@@ -7,12 +7,25 @@ from apps.exchange.services import ItemDraft, listing_create
 
 
 def give_and_want(user, offer, want, value=10000):
-    listing_create(user=user, drafts=[
-        ItemDraft(item_type="OFFER", exchange_type="PERMANENT", item_name=offer,
-                  value_tenge=value, category="physical_media"),
-        ItemDraft(item_type="WANT", exchange_type="PERMANENT", item_name=want,
-                  value_tenge=value, category="physical_media"),
-    ])
+    listing_create(
+        user=user,
+        drafts=[
+            ItemDraft(
+                item_type="OFFER",
+                exchange_type="PERMANENT",
+                item_name=offer,
+                value_tenge=value,
+                category="physical_media",
+            ),
+            ItemDraft(
+                item_type="WANT",
+                exchange_type="PERMANENT",
+                item_name=want,
+                value_tenge=value,
+                category="physical_media",
+            ),
+        ],
+    )
 
 
 @pytest.fixture
@@ -45,8 +58,9 @@ def test_outsider_cannot_see_or_act_on_a_proposal(client, outsider, chain):
     assert client.get(reverse("exchange:proposal_detail", args=[proposal.pk])).status_code == 404
     r = client.post(reverse("exchange:proposal_accept", args=[proposal.pk]))
     assert r.status_code == 404
-    assert not ProposalParticipant.objects.filter(proposal=proposal,
-                                                  accepted_at__isnull=False).exists()
+    assert not ProposalParticipant.objects.filter(
+        proposal=proposal, accepted_at__isnull=False
+    ).exists()
 
 
 def test_accept_is_post_only(client, owner, chain):
@@ -72,8 +86,11 @@ def test_all_accept_then_confirm_then_rate_through_the_web(client, owner, other,
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.COMPLETED
     client.force_login(owner)
-    r = client.post(reverse("exchange:proposal_rate", args=[proposal.pk]),
-                    {"rated_id": other.pk, "score": "5", "comment": "Спасибо"}, follow=True)
+    r = client.post(
+        reverse("exchange:proposal_rate", args=[proposal.pk]),
+        {"rated_id": other.pk, "score": "5", "comment": "Спасибо"},
+        follow=True,
+    )
     assert "Спасибо за оценку" in r.content.decode()
     other.refresh_from_db()
     assert other.rating_avg == 5.0
@@ -85,8 +102,10 @@ def test_second_accept_shows_error_message(client, owner, chain):
     client.post(reverse("exchange:proposal_accept", args=[proposal.pk]))
     r = client.post(reverse("exchange:proposal_accept", args=[proposal.pk]), follow=True)
     assert r.status_code == 200
-    assert ProposalParticipant.objects.filter(proposal=proposal,
-                                              accepted_at__isnull=False).count() == 1
+    assert (
+        ProposalParticipant.objects.filter(proposal=proposal, accepted_at__isnull=False).count()
+        == 1
+    )
 
 
 def test_decline_through_the_web(client, owner, chain):

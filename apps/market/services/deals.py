@@ -26,15 +26,22 @@ TRANSITIONS: dict[str, tuple[str, tuple[str, ...], str]] = {
     "complete": ("seller", (ACCEPTED,), DealStatus.COMPLETED),
     "cancel": ("buyer", (PENDING, ACCEPTED), DealStatus.CANCELLED),
 }
-TIMESTAMP = {ACCEPTED: "accepted_at", DealStatus.COMPLETED: "completed_at",
-             DealStatus.REJECTED: "closed_at", DealStatus.CANCELLED: "closed_at"}
+TIMESTAMP = {
+    ACCEPTED: "accepted_at",
+    DealStatus.COMPLETED: "completed_at",
+    DealStatus.REJECTED: "closed_at",
+    DealStatus.CANCELLED: "closed_at",
+}
 
 
 def actions_for(*, pr: PurchaseRequest, user: User) -> list[str]:
     """The actions `user` may take on `pr` now (for showing buttons)."""
     role = pr.role_of(user)
-    return [name for name, (who, sources, _) in TRANSITIONS.items()
-            if who == role and pr.status in sources]
+    return [
+        name
+        for name, (who, sources, _) in TRANSITIONS.items()
+        if who == role and pr.status in sources
+    ]
 
 
 def _check(pr: PurchaseRequest, user: User, action: str) -> None:
@@ -80,8 +87,12 @@ def reject_pending_requests(*, listing_id: int, reason: str, exclude_pk: int | N
     for pr in pending.order_by("pk"):
         if _move(pr, (PENDING,), DealStatus.REJECTED):
             count += 1
-            deal_notify(pr=pr, user_id=pr.buyer_id, type="deal_rejected",
-                        message=f"Запрос на «{pr.listing_title}» отклонён: {reason}")
+            deal_notify(
+                pr=pr,
+                user_id=pr.buyer_id,
+                type="deal_rejected",
+                message=f"Запрос на «{pr.listing_title}» отклонён: {reason}",
+            )
     return count
 
 
@@ -91,20 +102,31 @@ def purchase_request_create(*, listing: Listing, buyer: User, message: str = "")
         raise PermissionDenied("Нельзя купить собственное объявление", code="own_listing")
     if listing.status != ListingStatus.ACTIVE:
         raise InvalidState("Объявление сейчас недоступно для покупки", code="listing_unavailable")
-    if PurchaseRequest.objects.filter(listing=listing, buyer=buyer, status__in=(PENDING, ACCEPTED)).exists():
+    if PurchaseRequest.objects.filter(
+        listing=listing, buyer=buyer, status__in=(PENDING, ACCEPTED)
+    ).exists():
         raise Conflict("У вас уже есть открытый запрос на это объявление", code="request_exists")
     try:
         with transaction.atomic():
             pr = PurchaseRequest.objects.create(
-                listing=listing, buyer=buyer, seller_id=listing.seller_id, message=message.strip(),
-                listing_title=listing.title, price=listing.price,
+                listing=listing,
+                buyer=buyer,
+                seller_id=listing.seller_id,
+                message=message.strip(),
+                listing_title=listing.title,
+                price=listing.price,
             )
-            deal_notify(pr=pr, user_id=pr.seller_id, type="deal_requested",
-                        message=f"{buyer.username} хочет купить «{pr.listing_title}» "
-                                f"за {format_rub(pr.price)}")
+            deal_notify(
+                pr=pr,
+                user_id=pr.seller_id,
+                type="deal_requested",
+                message=f"{buyer.username} хочет купить «{pr.listing_title}» "
+                f"за {format_rub(pr.price)}",
+            )
     except IntegrityError as exc:
-        raise Conflict("У вас уже есть открытый запрос на это объявление",
-                       code="request_exists") from exc
+        raise Conflict(
+            "У вас уже есть открытый запрос на это объявление", code="request_exists"
+        ) from exc
     return pr
 
 
@@ -120,8 +142,9 @@ def purchase_request_accept(*, pr: PurchaseRequest, user: User) -> PurchaseReque
         status=ListingStatus.RESERVED, updated_at=timezone.now()
     )
     if reserved != 1:
-        raise InvalidState("Объявление уже забронировано, продано или снято с продажи",
-                           code="listing_unavailable")
+        raise InvalidState(
+            "Объявление уже забронировано, продано или снято с продажи", code="listing_unavailable"
+        )
     try:
         with transaction.atomic():
             moved = _move(pr, (PENDING,), ACCEPTED)
@@ -129,9 +152,13 @@ def purchase_request_accept(*, pr: PurchaseRequest, user: User) -> PurchaseReque
         raise InvalidState("По объявлению уже принят другой запрос", code="listing_taken") from exc
     if not moved:
         raise InvalidState("Запрос уже не ожидает ответа", code="deal_wrong_state")
-    deal_notify(pr=pr, user_id=pr.buyer_id, type="deal_accepted",
-                message=f"Продавец принял ваш запрос на «{pr.listing_title}». "
-                        "Свяжитесь с ним и завершите сделку.")
+    deal_notify(
+        pr=pr,
+        user_id=pr.buyer_id,
+        type="deal_accepted",
+        message=f"Продавец принял ваш запрос на «{pr.listing_title}». "
+        "Свяжитесь с ним и завершите сделку.",
+    )
     return pr
 
 
@@ -143,8 +170,12 @@ def purchase_request_reject(*, pr: PurchaseRequest, user: User) -> PurchaseReque
         _release_listing(pr)
     elif not _move(pr, (PENDING,), DealStatus.REJECTED):
         raise InvalidState("Запрос уже закрыт", code="deal_wrong_state")
-    deal_notify(pr=pr, user_id=pr.buyer_id, type="deal_rejected",
-                message=f"Продавец отклонил ваш запрос на «{pr.listing_title}»")
+    deal_notify(
+        pr=pr,
+        user_id=pr.buyer_id,
+        type="deal_rejected",
+        message=f"Продавец отклонил ваш запрос на «{pr.listing_title}»",
+    )
     return pr
 
 
@@ -158,12 +189,17 @@ def purchase_request_complete(*, pr: PurchaseRequest, user: User) -> PurchaseReq
         Listing.objects.filter(pk=pr.listing_id, status=ListingStatus.RESERVED).update(
             status=ListingStatus.SOLD, updated_at=timezone.now()
         )
-        reject_pending_requests(listing_id=pr.listing_id, exclude_pk=pr.pk,
-                                reason="товар продан другому покупателю")
+        reject_pending_requests(
+            listing_id=pr.listing_id, exclude_pk=pr.pk, reason="товар продан другому покупателю"
+        )
     User.objects.filter(pk=pr.seller_id).update(total_sales=F("total_sales") + 1)
     User.objects.filter(pk=pr.buyer_id).update(total_purchases=F("total_purchases") + 1)
-    deal_notify(pr=pr, user_id=pr.buyer_id, type="deal_completed",
-                message=f"Сделка по «{pr.listing_title}» завершена. Оставьте отзыв о продавце.")
+    deal_notify(
+        pr=pr,
+        user_id=pr.buyer_id,
+        type="deal_completed",
+        message=f"Сделка по «{pr.listing_title}» завершена. Оставьте отзыв о продавце.",
+    )
     return pr
 
 
@@ -176,6 +212,10 @@ def purchase_request_cancel(*, pr: PurchaseRequest, user: User) -> PurchaseReque
         _release_listing(pr)
     elif not _move(pr, (PENDING,), DealStatus.CANCELLED):
         raise InvalidState("Запрос уже закрыт", code="deal_wrong_state")
-    deal_notify(pr=pr, user_id=pr.seller_id, type="deal_cancelled",
-                message=f"Покупатель {pr.buyer.username} отменил запрос на «{pr.listing_title}»")
+    deal_notify(
+        pr=pr,
+        user_id=pr.seller_id,
+        type="deal_cancelled",
+        message=f"Покупатель {pr.buyer.username} отменил запрос на «{pr.listing_title}»",
+    )
     return pr

@@ -43,8 +43,9 @@ def listing_create(
     *, seller: User, game: Game, title: str, description: str, price: Decimal, image: UploadedFile
 ) -> Listing:
     """Put an item on sale. The image is checked and re-encoded before anything is saved."""
-    listing = Listing(seller=seller, game=game, title=title.strip(),
-                      description=description.strip(), price=price)
+    listing = Listing(
+        seller=seller, game=game, title=title.strip(), description=description.strip(), price=price
+    )
     _set_image(listing, image)
     try:
         listing.save()
@@ -54,8 +55,9 @@ def listing_create(
     return listing
 
 
-def listing_update(*, listing: Listing, user: User, data: dict,
-                   image: UploadedFile | None = None) -> Listing:
+def listing_update(
+    *, listing: Listing, user: User, data: dict, image: UploadedFile | None = None
+) -> Listing:
     """Edit the seller's listing. Taking it off sale rejects the pending requests."""
     if listing.seller_id != user.pk:
         raise PermissionDenied("Редактировать объявление может только продавец", code="not_seller")
@@ -74,7 +76,9 @@ def listing_update(*, listing: Listing, user: User, data: dict,
             )
         changed = [f for f in EDITABLE_FIELDS if f in data and data[f] is not None]
         for field in changed:
-            setattr(listing, field, data[field].strip() if isinstance(data[field], str) else data[field])
+            setattr(
+                listing, field, data[field].strip() if isinstance(data[field], str) else data[field]
+            )
         old_files: list[str] = []
         if image is not None:
             old_files = _set_image(listing, image)

@@ -16,8 +16,14 @@ from apps.market.formatting import format_rub
 register = template.Library()
 
 STATUS_TONES = {
-    "active": "ok", "reserved": "warn", "sold": "muted", "cancelled": "muted",
-    "pending": "warn", "accepted": "info", "completed": "ok", "rejected": "bad",
+    "active": "ok",
+    "reserved": "warn",
+    "sold": "muted",
+    "cancelled": "muted",
+    "pending": "warn",
+    "accepted": "info",
+    "completed": "ok",
+    "rejected": "bad",
 }
 
 
@@ -35,12 +41,17 @@ def stars(value, count: int | None = None) -> SafeString:
         rating = 0.0
     percent = round(rating / 5 * 100)
     label = f"{rating:.1f}".replace(".", ",")
-    suffix = format_html(' <span class="stars-count">({})</span>', count) if count is not None else ""
+    suffix = (
+        format_html(' <span class="stars-count">({})</span>', count) if count is not None else ""
+    )
     return format_html(
         '<span class="stars" role="img" aria-label="Рейтинг {} из 5">'
         '<span class="stars-fill" style="width:{}%"></span></span>'
         ' <span class="stars-value">{}</span>{}',
-        label, percent, label, suffix,
+        label,
+        percent,
+        label,
+        suffix,
     )
 
 
@@ -87,8 +98,13 @@ def when(value, style: str = "datetime") -> SafeString | str:
     local = timezone.localtime(value)
     text = date_format(local, "j E Y" if style == "date" else "j E Y, H:i")
     iso = value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    return format_html('<time datetime="{}" data-style="{}" title="{}">{}</time>',
-                       iso, style, date_format(local, "j E Y, H:i"), text)
+    return format_html(
+        '<time datetime="{}" data-style="{}" title="{}">{}</time>',
+        iso,
+        style,
+        date_format(local, "j E Y, H:i"),
+        text,
+    )
 
 
 @register.filter

@@ -16,11 +16,17 @@ def url(pr, action=""):
 def test_buyer_requests_listing_and_seller_is_notified(client, owner, other, listing):
     client.force_login(other)
     assert client.get(f"/transactions/purchase-request/{listing.pk}/create/").status_code == 200
-    r = client.post(f"/transactions/purchase-request/{listing.pk}/create/",
-                    {"message": "Когда удобно?"})
+    r = client.post(
+        f"/transactions/purchase-request/{listing.pk}/create/", {"message": "Когда удобно?"}
+    )
     pr = PurchaseRequest.objects.get()
     assert r.status_code == 302 and r["Location"] == url(pr)
-    assert (pr.buyer, pr.seller, pr.status, pr.message) == (other, owner, "pending", "Когда удобно?")
+    assert (pr.buyer, pr.seller, pr.status, pr.message) == (
+        other,
+        owner,
+        "pending",
+        "Когда удобно?",
+    )
     assert pr.price == listing.price and pr.listing_title == listing.title
     note = Notification.objects.get(user=owner, type="deal_requested")
     assert note.payload["url"] == url(pr) and "other" in note.payload["message"]
@@ -85,7 +91,9 @@ def test_deal_page_shows_seller_actions_only_to_seller(client, owner, other, dea
 
 
 @pytest.mark.parametrize("action", ACTIONS)
-def test_get_on_action_shows_confirmation_and_changes_nothing(client, owner, other, listing, action):
+def test_get_on_action_shows_confirmation_and_changes_nothing(
+    client, owner, other, listing, action
+):
     pr = make_deal(listing, other, status="accepted" if action == "complete" else "pending")
     before = snapshot(pr, listing)
     client.force_login(other if action == "cancel" else owner)
@@ -193,7 +201,9 @@ def test_rejecting_accepted_deal_returns_listing_to_active(client, owner, deal, 
     assert listing.status == "active"
 
 
-def test_complete_marks_sold_rejects_others_and_updates_stats(client, owner, other, outsider, listing):
+def test_complete_marks_sold_rejects_others_and_updates_stats(
+    client, owner, other, outsider, listing
+):
     winner = make_deal(listing, other)
     loser = make_deal(listing, outsider)
     client.force_login(owner)
@@ -220,7 +230,9 @@ def test_complete_requires_accepted_deal(client, owner, deal, listing):
     assert snapshot(deal, listing) == before
 
 
-def test_buyer_cancelling_accepted_deal_returns_listing_to_active(client, owner, other, deal, listing):
+def test_buyer_cancelling_accepted_deal_returns_listing_to_active(
+    client, owner, other, deal, listing
+):
     client.force_login(owner)
     client.post(url(deal, "accept"))
     client.force_login(other)
@@ -232,7 +244,9 @@ def test_buyer_cancelling_accepted_deal_returns_listing_to_active(client, owner,
     assert Notification.objects.filter(user=owner, type="deal_cancelled").exists()
 
 
-def test_cancelling_pending_request_leaves_reserved_listing_alone(client, owner, other, outsider, listing):
+def test_cancelling_pending_request_leaves_reserved_listing_alone(
+    client, owner, other, outsider, listing
+):
     winner = make_deal(listing, other)
     waiting = make_deal(listing, outsider)
     client.force_login(owner)
@@ -283,7 +297,9 @@ def test_actions_refuse_other_http_methods(client, owner, deal, listing, action)
     assert snapshot(deal, listing) == before
 
 
-def test_visitor_sees_reserved_listing_as_unavailable(client, owner, other, outsider, deal, listing):
+def test_visitor_sees_reserved_listing_as_unavailable(
+    client, owner, other, outsider, deal, listing
+):
     client.force_login(owner)
     client.post(url(deal, "accept"))
     client.force_login(outsider)

@@ -28,10 +28,15 @@ def test_home_filters_by_game_and_price(client, owner):
     assert titles == ["Дешёвый скин"]
 
 
-@pytest.mark.parametrize(("sort", "expected"), [
-    ("price", ["A", "B", "C"]), ("-price", ["C", "B", "A"]),
-    ("created_at", ["B", "A", "C"]), ("-created_at", ["C", "A", "B"]),
-])
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("price", ["A", "B", "C"]),
+        ("-price", ["C", "B", "A"]),
+        ("created_at", ["B", "A", "C"]),
+        ("-created_at", ["C", "A", "B"]),
+    ],
+)
 def test_home_sorts(client, owner, sort, expected):
     make_listing(owner, title="B", price="200.00")
     make_listing(owner, title="A", price="100.00")
@@ -104,8 +109,13 @@ def test_create_listing_requires_login(client, db):
 
 def test_create_listing_with_image(client, owner):
     client.force_login(owner)
-    data = {"game": game().pk, "title": "Нож | Градиент", "description": "Factory New",
-            "price": "2 499,90", "image": _png_upload()}
+    data = {
+        "game": game().pk,
+        "title": "Нож | Градиент",
+        "description": "Factory New",
+        "price": "2 499,90",
+        "image": _png_upload(),
+    }
     r = client.post("/listing/create/", data)
     listing = Listing.objects.get()
     assert r.status_code == 302
@@ -121,8 +131,10 @@ def test_create_listing_with_image(client, owner):
 def test_create_listing_rejects_a_non_image(client, owner):
     client.force_login(owner)
     fake = _upload("evil.png", b"<?php system($_GET['c']); ?>")
-    r = client.post("/listing/create/", {"game": game().pk, "title": "X", "description": "Y",
-                                         "price": "10", "image": fake})
+    r = client.post(
+        "/listing/create/",
+        {"game": game().pk, "title": "X", "description": "Y", "price": "10", "image": fake},
+    )
     assert r.status_code == 400
     assert "не является корректным изображением" in r.content.decode()
     assert not Listing.objects.exists()
@@ -131,19 +143,38 @@ def test_create_listing_rejects_a_non_image(client, owner):
 @pytest.mark.parametrize("price", ["0", "-5", "10.999", "abc", "100000000"])
 def test_create_listing_rejects_bad_prices(client, owner, price):
     client.force_login(owner)
-    r = client.post("/listing/create/", {"game": game().pk, "title": "X", "description": "Y",
-                                         "price": price, "image": _png_upload()})
+    r = client.post(
+        "/listing/create/",
+        {
+            "game": game().pk,
+            "title": "X",
+            "description": "Y",
+            "price": price,
+            "image": _png_upload(),
+        },
+    )
     assert r.status_code == 400
     assert not Listing.objects.exists()
 
 
 def test_seller_edits_listing(client, owner, listing):
     client.force_login(owner)
-    r = client.post(f"/listing/{listing.pk}/edit/", {
-        "title": "Новое имя", "description": "Новое описание", "price": "99.50", "status": "cancelled"})
+    r = client.post(
+        f"/listing/{listing.pk}/edit/",
+        {
+            "title": "Новое имя",
+            "description": "Новое описание",
+            "price": "99.50",
+            "status": "cancelled",
+        },
+    )
     assert r.status_code == 302
     listing.refresh_from_db()
-    assert (listing.title, listing.price, listing.status) == ("Новое имя", Decimal("99.50"), "cancelled")
+    assert (listing.title, listing.price, listing.status) == (
+        "Новое имя",
+        Decimal("99.50"),
+        "cancelled",
+    )
     assert "новое имя" in listing.search_text
 
 
@@ -151,8 +182,10 @@ def test_other_user_cannot_edit_listing(client, other, listing):
     before = snapshot(listing)
     client.force_login(other)
     assert client.get(f"/listing/{listing.pk}/edit/").status_code == 403
-    r = client.post(f"/listing/{listing.pk}/edit/", {
-        "title": "Hacked", "description": "x", "price": "1.00", "status": "active"})
+    r = client.post(
+        f"/listing/{listing.pk}/edit/",
+        {"title": "Hacked", "description": "x", "price": "1.00", "status": "active"},
+    )
     assert r.status_code == 403
     assert snapshot(listing) == before
 
@@ -161,8 +194,10 @@ def test_other_user_cannot_edit_listing(client, other, listing):
 def test_seller_cannot_set_reserved_or_sold_by_editing(client, owner, listing, status):
     client.force_login(owner)
     before = snapshot(listing)
-    r = client.post(f"/listing/{listing.pk}/edit/", {
-        "title": "T", "description": "D", "price": "10.00", "status": status})
+    r = client.post(
+        f"/listing/{listing.pk}/edit/",
+        {"title": "T", "description": "D", "price": "10.00", "status": status},
+    )
     assert r.status_code == 400
     assert "выставляются только сделкой" in r.content.decode()
     assert snapshot(listing) == before
@@ -174,16 +209,20 @@ def test_reserved_listing_cannot_be_edited(client, owner, other, listing):
     make_deal(listing, other, status="accepted")
     before = snapshot(listing)
     client.force_login(owner)
-    r = client.post(f"/listing/{listing.pk}/edit/", {
-        "title": "T", "description": "D", "price": "10.00", "status": "active"})
+    r = client.post(
+        f"/listing/{listing.pk}/edit/",
+        {"title": "T", "description": "D", "price": "10.00", "status": "active"},
+    )
     assert r.status_code == 409
     assert snapshot(listing) == before
 
 
 def test_cancelling_listing_rejects_pending_requests(client, owner, deal, listing):
     client.force_login(owner)
-    client.post(f"/listing/{listing.pk}/edit/", {
-        "title": listing.title, "description": "D", "price": "10.00", "status": "cancelled"})
+    client.post(
+        f"/listing/{listing.pk}/edit/",
+        {"title": listing.title, "description": "D", "price": "10.00", "status": "cancelled"},
+    )
     deal.refresh_from_db()
     assert deal.status == "rejected"
     assert Notification.objects.filter(user=deal.buyer, type="deal_rejected").exists()
@@ -220,7 +259,9 @@ def test_delete_with_deal_in_progress_is_refused(client, owner, other, listing):
     assert Listing.objects.filter(pk=listing.pk).exists()
 
 
-def test_finished_deals_and_reviews_survive_listing_deletion(client, owner, other, outsider, listing):
+def test_finished_deals_and_reviews_survive_listing_deletion(
+    client, owner, other, outsider, listing
+):
     from apps.market.tests.factories import make_review
 
     done = make_deal(listing, other, status="completed")
@@ -275,5 +316,11 @@ def test_russian_plurals_on_counts():
 
     forms = "объявление,объявления,объявлений"
     assert [ru_plural(n, forms) for n in (1, 3, 5, 11, 21, 22, 112)] == [
-        "1 объявление", "3 объявления", "5 объявлений", "11 объявлений", "21 объявление",
-        "22 объявления", "112 объявлений"]
+        "1 объявление",
+        "3 объявления",
+        "5 объявлений",
+        "11 объявлений",
+        "21 объявление",
+        "22 объявления",
+        "112 объявлений",
+    ]

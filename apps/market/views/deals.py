@@ -24,22 +24,41 @@ from apps.market.services.deals import TRANSITIONS, actions_for
 from apps.market.web import error_page
 
 ACTIONS = {
-    "accept": (services.purchase_request_accept, gettext_lazy("Принять запрос"),
-               gettext_lazy("Объявление будет забронировано за этим покупателем, остальные "
-                            "запросы останутся в ожидании."),
-               gettext_lazy("Запрос принят, объявление забронировано")),
-    "reject": (services.purchase_request_reject, gettext_lazy("Отклонить запрос"),
-               gettext_lazy("Покупатель получит уведомление. Если сделка была принята, "
-                            "объявление снова станет доступно другим покупателям."),
-               gettext_lazy("Запрос отклонён")),
-    "complete": (services.purchase_request_complete, gettext_lazy("Завершить сделку"),
-                 gettext_lazy("Подтвердите, что предмет передан и оплата получена. Объявление "
-                              "будет помечено как проданное, остальные запросы отклонены."),
-                 gettext_lazy("Сделка завершена")),
-    "cancel": (services.purchase_request_cancel, gettext_lazy("Отменить запрос"),
-               gettext_lazy("Продавец получит уведомление. Если сделка была принята, "
-                            "объявление вернётся в продажу."),
-               gettext_lazy("Запрос отменён")),
+    "accept": (
+        services.purchase_request_accept,
+        gettext_lazy("Принять запрос"),
+        gettext_lazy(
+            "Объявление будет забронировано за этим покупателем, остальные "
+            "запросы останутся в ожидании."
+        ),
+        gettext_lazy("Запрос принят, объявление забронировано"),
+    ),
+    "reject": (
+        services.purchase_request_reject,
+        gettext_lazy("Отклонить запрос"),
+        gettext_lazy(
+            "Покупатель получит уведомление. Если сделка была принята, "
+            "объявление снова станет доступно другим покупателям."
+        ),
+        gettext_lazy("Запрос отклонён"),
+    ),
+    "complete": (
+        services.purchase_request_complete,
+        gettext_lazy("Завершить сделку"),
+        gettext_lazy(
+            "Подтвердите, что предмет передан и оплата получена. Объявление "
+            "будет помечено как проданное, остальные запросы отклонены."
+        ),
+        gettext_lazy("Сделка завершена"),
+    ),
+    "cancel": (
+        services.purchase_request_cancel,
+        gettext_lazy("Отменить запрос"),
+        gettext_lazy(
+            "Продавец получит уведомление. Если сделка была принята, объявление вернётся в продажу."
+        ),
+        gettext_lazy("Запрос отменён"),
+    ),
 }
 
 
@@ -47,19 +66,32 @@ def _timeline(pr: PurchaseRequest) -> list[dict]:
     steps = [{"label": _("Запрос отправлен"), "at": pr.created_at, "state": "done"}]
     if pr.status in (DealStatus.REJECTED, DealStatus.CANCELLED):
         if pr.accepted_at:
-            steps.append({"label": _("Продавец принял запрос"), "at": pr.accepted_at,
-                          "state": "done"})
-        label = _("Продавец отклонил запрос") if pr.status == DealStatus.REJECTED else _(
-            "Покупатель отменил запрос")
+            steps.append(
+                {"label": _("Продавец принял запрос"), "at": pr.accepted_at, "state": "done"}
+            )
+        label = (
+            _("Продавец отклонил запрос")
+            if pr.status == DealStatus.REJECTED
+            else _("Покупатель отменил запрос")
+        )
         steps.append({"label": label, "at": pr.closed_at, "state": "failed"})
         return steps
     accepted = pr.status in (DealStatus.ACCEPTED, DealStatus.COMPLETED)
-    steps.append({"label": _("Продавец принял запрос") if accepted else _("Ожидает ответа продавца"),
-                  "at": pr.accepted_at, "state": "done" if accepted else "current"})
+    steps.append(
+        {
+            "label": _("Продавец принял запрос") if accepted else _("Ожидает ответа продавца"),
+            "at": pr.accepted_at,
+            "state": "done" if accepted else "current",
+        }
+    )
     done = pr.status == DealStatus.COMPLETED
-    steps.append({"label": _("Сделка завершена") if done else _("Передача предмета и оплата"),
-                  "at": pr.completed_at,
-                  "state": "done" if done else ("current" if accepted else "todo")})
+    steps.append(
+        {
+            "label": _("Сделка завершена") if done else _("Передача предмета и оплата"),
+            "at": pr.completed_at,
+            "state": "done" if done else ("current" if accepted else "todo"),
+        }
+    )
     return steps
 
 
@@ -75,15 +107,15 @@ def deal_create(request: HttpRequest, listing_id: int) -> HttpResponse:
         messages.info(request, _("У вас уже есть открытый запрос на это объявление"))
         return redirect(existing)
     if listing.seller_id == request.user.pk:
-        return error_page(request, PermissionDenied(
-            _("Нельзя купить собственное объявление")))
+        return error_page(request, PermissionDenied(_("Нельзя купить собственное объявление")))
     form = PurchaseRequestForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                pr = services.purchase_request_create(listing=listing, buyer=request.user,
-                                                      message=form.cleaned_data["message"])
+                pr = services.purchase_request_create(
+                    listing=listing, buyer=request.user, message=form.cleaned_data["message"]
+                )
             except DomainError as exc:
                 form.add_error(None, exc.message)
                 status = exc.status_code
@@ -92,8 +124,9 @@ def deal_create(request: HttpRequest, listing_id: int) -> HttpResponse:
                 return redirect(pr)
         else:
             status = 400
-    return render(request, "market/deal_create.html", {"listing": listing, "form": form},
-                  status=status)
+    return render(
+        request, "market/deal_create.html", {"listing": listing, "form": form}, status=status
+    )
 
 
 @login_required
@@ -108,17 +141,21 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if pr.listing_id:
         conversation = conversation_find_for_listing(listing_id=pr.listing_id, buyer=pr.buyer)
     reviews = list(pr.reviews.select_related("reviewer"))
-    return render(request, "market/deal_detail.html", {
-        "pr": pr,
-        "role": role,
-        "counterpart": pr.buyer if role == "seller" else pr.seller,
-        "actions": [(name, ACTIONS[name][1]) for name in actions_for(pr=pr, user=request.user)],
-        "timeline": _timeline(pr),
-        "reviews": reviews,
-        "can_review": pr.status == DealStatus.COMPLETED
-        and not any(r.reviewer_id == request.user.pk for r in reviews),
-        "conversation": conversation,
-    })
+    return render(
+        request,
+        "market/deal_detail.html",
+        {
+            "pr": pr,
+            "role": role,
+            "counterpart": pr.buyer if role == "seller" else pr.seller,
+            "actions": [(name, ACTIONS[name][1]) for name in actions_for(pr=pr, user=request.user)],
+            "timeline": _timeline(pr),
+            "reviews": reviews,
+            "can_review": pr.status == DealStatus.COMPLETED
+            and not any(r.reviewer_id == request.user.pk for r in reviews),
+            "conversation": conversation,
+        },
+    )
 
 
 @login_required
@@ -131,8 +168,13 @@ def deal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except DomainError as exc:
         return error_page(request, exc)
     service, title, explanation, done = ACTIONS[action]
-    context = {"pr": pr, "action": action, "title": title, "explanation": explanation,
-               "allowed": action in actions_for(pr=pr, user=request.user)}
+    context = {
+        "pr": pr,
+        "action": action,
+        "title": title,
+        "explanation": explanation,
+        "allowed": action in actions_for(pr=pr, user=request.user),
+    }
     if request.method == "POST":
         try:
             service(pr=pr, user=request.user)
@@ -168,8 +210,11 @@ def review_create(request: HttpRequest, purchase_request_id: int) -> HttpRespons
     counterpart = pr.buyer if pr.role_of(request.user) == "seller" else pr.seller
     context = {"pr": pr, "counterpart": counterpart}
     if pr.status != DealStatus.COMPLETED:
-        return error_page(request, InvalidState(
-            _("Отзыв можно оставить только после завершения сделки")), context=context)
+        return error_page(
+            request,
+            InvalidState(_("Отзыв можно оставить только после завершения сделки")),
+            context=context,
+        )
     if request.method == "GET" and selectors.review_exists(pr=pr, reviewer=request.user):
         messages.info(request, _("Вы уже оставили отзыв по этой сделке"))
         return redirect(pr)

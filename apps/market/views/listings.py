@@ -26,18 +26,29 @@ def home(request: HttpRequest) -> HttpResponse:
     listings = selectors.listing_list_active(filters=selectors.ListingFilters(**filters))
     page = paginate(request, listings)
     games = Game.objects.annotate(
-        active_count=Count("market_listings", filter=Q(market_listings__status=ListingStatus.ACTIVE))
+        active_count=Count(
+            "market_listings", filter=Q(market_listings__status=ListingStatus.ACTIVE)
+        )
     )
-    return render(request, "market/home.html", {
-        "form": form, "page": page, "games": games, "filtered": bool(filters),
-        "selected_game": filters.get("game"),
-    })
+    return render(
+        request,
+        "market/home.html",
+        {
+            "form": form,
+            "page": page,
+            "games": games,
+            "filtered": bool(filters),
+            "selected_game": filters.get("game"),
+        },
+    )
 
 
 @require_GET
 def game_list(request: HttpRequest) -> HttpResponse:
     games = Game.objects.annotate(
-        active_count=Count("market_listings", filter=Q(market_listings__status=ListingStatus.ACTIVE))
+        active_count=Count(
+            "market_listings", filter=Q(market_listings__status=ListingStatus.ACTIVE)
+        )
     )
     return render(request, "market/game_list.html", {"games": games})
 
@@ -46,9 +57,14 @@ def game_list(request: HttpRequest) -> HttpResponse:
 def game_detail(request: HttpRequest, slug: str) -> HttpResponse:
     game = get_object_or_404(Game, slug=slug)
     listings = selectors.listing_list_active(filters=selectors.ListingFilters(game=game))
-    return render(request, "market/game_detail.html", {
-        "game": game, "page": paginate(request, listings),
-    })
+    return render(
+        request,
+        "market/game_detail.html",
+        {
+            "game": game,
+            "page": paginate(request, listings),
+        },
+    )
 
 
 @require_GET
@@ -59,22 +75,30 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(exc.message) from exc
     user = request.user
     is_seller = user.is_authenticated and user.pk == listing.seller_id
-    open_request = None if is_seller else selectors.purchase_request_open_for(
-        listing=listing, buyer=user)
+    open_request = (
+        None if is_seller else selectors.purchase_request_open_for(listing=listing, buyer=user)
+    )
     conversation = None
     if user.is_authenticated and not is_seller:
         conversation = conversation_find_for_listing(listing_id=listing.pk, buyer=user)
     similar = selectors.listing_list_active(
-        filters=selectors.ListingFilters(game=listing.game)).exclude(pk=listing.pk)[:4]
-    return render(request, "market/listing_detail.html", {
-        "listing": listing,
-        "is_seller": is_seller,
-        "open_request": open_request,
-        "can_request": listing.is_active and not is_seller and open_request is None,
-        "requests": selectors.purchase_request_list_for_listing(listing=listing) if is_seller else [],
-        "conversation": conversation,
-        "similar": similar,
-    })
+        filters=selectors.ListingFilters(game=listing.game)
+    ).exclude(pk=listing.pk)[:4]
+    return render(
+        request,
+        "market/listing_detail.html",
+        {
+            "listing": listing,
+            "is_seller": is_seller,
+            "open_request": open_request,
+            "can_request": listing.is_active and not is_seller and open_request is None,
+            "requests": selectors.purchase_request_list_for_listing(listing=listing)
+            if is_seller
+            else [],
+            "conversation": conversation,
+            "similar": similar,
+        },
+    )
 
 
 def _image_error(form, exc: DomainError) -> None:
@@ -85,8 +109,11 @@ def _image_error(form, exc: DomainError) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def listing_create(request: HttpRequest) -> HttpResponse:
-    form = ListingForm(request.POST if request.method == "POST" else None, request.FILES or None,
-                       initial={"game": request.GET.get("game")})
+    form = ListingForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        initial={"game": request.GET.get("game")},
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -98,8 +125,9 @@ def listing_create(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Объявление опубликовано"))
                 return redirect(listing)
         status = 400
-    return render(request, "market/listing_form.html", {"form": form, "creating": True},
-                  status=status)
+    return render(
+        request, "market/listing_form.html", {"form": form, "creating": True}, status=status
+    )
 
 
 @login_required
@@ -110,16 +138,26 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         return error_page(request, exc)
     locked = listing.status not in SELLER_STATUSES
-    initial = {"title": listing.title, "description": listing.description,
-               "price": listing.price, "status": listing.status}
-    form = ListingEditForm(request.POST if request.method == "POST" else None, request.FILES or None, initial=initial)
+    initial = {
+        "title": listing.title,
+        "description": listing.description,
+        "price": listing.price,
+        "status": listing.status,
+    }
+    form = ListingEditForm(
+        request.POST if request.method == "POST" else None, request.FILES or None, initial=initial
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "image"}
             try:
-                services.listing_update(listing=listing, user=request.user, data=data,
-                                        image=form.cleaned_data.get("image"))
+                services.listing_update(
+                    listing=listing,
+                    user=request.user,
+                    data=data,
+                    image=form.cleaned_data.get("image"),
+                )
             except DomainError as exc:
                 _image_error(form, exc)
                 status = exc.status_code if not isinstance(exc, ValidationFailed) else 400
@@ -128,8 +166,12 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(listing)
         else:
             status = 400
-    return render(request, "market/listing_form.html",
-                  {"form": form, "listing": listing, "locked": locked}, status=status)
+    return render(
+        request,
+        "market/listing_form.html",
+        {"form": form, "listing": listing, "locked": locked},
+        status=status,
+    )
 
 
 @login_required
@@ -149,4 +191,3 @@ def listing_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Объявление «%(title)s» удалено") % {"title": listing.title})
         return redirect("accounts:my_listings")
     return render(request, "market/listing_delete.html", context)
-

@@ -68,8 +68,9 @@ def test_notification_arrives_on_open_stream_within_a_second(owner):
 
 def test_stream_with_bearer_token(owner):
     token = ApiClient(owner).token
-    status, elapsed, _ = _receive_one("/api/events/stream?heartbeat=0.2", owner.pk,
-                                      Authorization=f"Bearer {token}")
+    status, elapsed, _ = _receive_one(
+        "/api/events/stream?heartbeat=0.2", owner.pk, Authorization=f"Bearer {token}"
+    )
     assert status == 200 and elapsed < 1.0
 
 

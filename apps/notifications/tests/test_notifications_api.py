@@ -13,8 +13,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_list_returns_contract_shape(api, owner):
-    note = notify(user_id=owner.pk, type="bilateral_match",
-                  payload={"partner": "bob", "message": "Найдено совпадение с bob!"})
+    note = notify(
+        user_id=owner.pk,
+        type="bilateral_match",
+        payload={"partner": "bob", "message": "Найдено совпадение с bob!"},
+    )
     body = api.get("/api/notifications/", {"user_id": owner.pk}).json()
     assert body["count"] == 1
     row = body["notifications"][0]
@@ -80,13 +83,15 @@ def test_read_all_and_unread_count(api, other_api, owner, other):
     assert other_api.get("/api/notifications/unread-count").json() == {"unread": 1}
 
 
-def test_notify_many_creates_rows_and_publishes_after_commit(owner, other, monkeypatch,
-                                                             django_capture_on_commit_callbacks):
+def test_notify_many_creates_rows_and_publishes_after_commit(
+    owner, other, monkeypatch, django_capture_on_commit_callbacks
+):
     from apps.notifications import events
 
     published = []
-    monkeypatch.setattr(events, "publish", lambda uid, event, data: published.append(
-        (uid, event, data["type"])))
+    monkeypatch.setattr(
+        events, "publish", lambda uid, event, data: published.append((uid, event, data["type"]))
+    )
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         notify_many([(owner.pk, "x", {"n": 1}), (other.pk, "y", {"n": 2})])
         assert published == []
