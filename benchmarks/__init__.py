@@ -1,0 +1,1 @@
+"""Engine and HTTP benchmarks; never part of the default test run."""

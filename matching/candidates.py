@@ -1,0 +1,307 @@
+"""Candidate generation: the best compatible offers for every want, without an all-pairs scan.
+
+Offers are indexed by (exchange type, category, city) and sorted by the compared value (the
+value, or the daily rate for TEMPORARY), so each want looks only at the value window its
+tolerance allows (two bisections) inside the buckets of its own cities. Inside a window the
+score is computed with numpy using exactly the formulas of ``rules.py``; text similarity is
+computed once per pair of distinct keyword sets and gathered. Wants without a category, and
+offers without one, are compared by text only (similarity above the threshold).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from matching.rules import effective_value, item_keywords
+from matching.text import set_similarity
+from matching.types import OFFER, TEMPORARY, WANT, Market, MatchConfig
+
+_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Scored offer -> want pairs that passed the hard rules (reasons are built later).
+
+    Parallel arrays, sorted by (want, -score, offer); ``offer`` and ``want`` index the
+    market's items.
+    """
+
+    offer: np.ndarray
+    want: np.ndarray
+    score: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.offer)
+
+
+@dataclass
+class _Bucket:
+    value: np.ndarray  # compared value, ascending
+    offer: np.ndarray  # item index
+    user: np.ndarray  # giver user id
+    duration: np.ndarray
+    trust: np.ndarray
+    cities: np.ndarray  # bit mask of the giver's cities
+    kw: np.ndarray  # position of the offer's keyword set in ``kw_sets``
+    kw_sets: list[frozenset[str]]
+
+
+def _city_bits(market: Market) -> dict[str, int]:
+    cities = sorted({c for u in market.users.values() for c in u.locations})
+    return {c: 1 << (i % 62) for i, c in enumerate(cities)}
+
+
+def _user_mask(locations: frozenset[str], bits: dict[str, int]) -> int:
+    mask = 0
+    for city in locations:
+        mask |= bits[city]
+    return mask
+
+
+def _build_buckets(
+    market: Market, bits: dict[str, int]
+) -> dict[tuple[str, str | None, str], _Bucket]:
+    rows: dict[tuple[str, str | None, str], list[int]] = defaultdict(list)
+    for idx, item in enumerate(market.items):
+        if item.kind != OFFER or not item.active:
+            continue
+        user = market.users.get(item.user_id)
+        if user is None:
+            continue
+        for city in user.locations:
+            rows[(item.exchange_type, item.category, city)].append(idx)
+    buckets = {}
+    for key, idxs in rows.items():
+        items = [market.items[i] for i in idxs]
+        values = np.array([effective_value(it) for it in items], dtype=np.float64)
+        order = np.lexsort((np.array(idxs), values))
+        kw_index: dict[frozenset[str], int] = {}
+        kw = np.array(
+            [kw_index.setdefault(item_keywords(it), len(kw_index)) for it in items], dtype=np.int64
+        )
+        users = [market.users[it.user_id] for it in items]
+        buckets[key] = _Bucket(
+            value=values[order],
+            offer=np.array(idxs, dtype=np.int64)[order],
+            user=np.array([it.user_id for it in items], dtype=np.int64)[order],
+            duration=np.array([max(it.duration_days or 1, 1) for it in items], np.int64)[order],
+            trust=np.clip(np.array([u.trust for u in users], dtype=np.float64), 0, 1)[order],
+            cities=np.array([_user_mask(u.locations, bits) for u in users], np.int64)[order],
+            kw=kw[order],
+            kw_sets=list(kw_index),
+        )
+    return buckets
+
+
+def _pair_similarity(
+    cache: dict[int, float], keys: np.ndarray, kw_sets: list[frozenset[str]], base: int
+) -> np.ndarray:
+    """Text similarity for pair keys ``a * base + b`` of interned keyword sets (cached)."""
+    uniq, inverse = np.unique(keys, return_inverse=True)
+    values = np.empty(len(uniq), dtype=np.float64)
+    for i, key in enumerate(uniq.tolist()):
+        sim = cache.get(key)
+        if sim is None:
+            sim = set_similarity(kw_sets[key // base], kw_sets[key % base])
+            cache[key] = sim
+        values[i] = sim
+    return values[inverse]
+
+
+def generate_candidates(market: Market, config: MatchConfig) -> Candidates:
+    """Every want's top ``config.candidates_per_want`` compatible offers, best first.
+
+    Work is done per offer bucket for all the wants that look into it, in vectorised chunks.
+    Each want scans at most ``config.scan_per_bucket`` offers of a bucket, those closest to its
+    value. Ties are broken by the smaller item index, so the output is deterministic.
+    """
+    items = market.items
+    bits = _city_bits(market)
+    kw_index: dict[frozenset[str], int] = {}
+    kw_of_item = np.array(
+        [kw_index.setdefault(item_keywords(it), len(kw_index)) for it in items], dtype=np.int64
+    )
+    kw_sets = list(kw_index)
+    base = max(len(kw_sets), 1)
+    buckets = _build_buckets(market, bits)
+    bucket_kw = {
+        key: np.array([kw_index[k] for k in b.kw_sets], np.int64)[b.kw]
+        for key, b in buckets.items()
+    }
+    by_type_city: dict[tuple[str, str], list[tuple[str, str | None, str]]] = defaultdict(list)
+    for key in buckets:
+        by_type_city[(key[0], key[2])].append(key)
+    # which wants look into which bucket
+    targets: dict[tuple[str, str | None, str], list[int]] = defaultdict(list)
+    for w_idx, want in enumerate(items):
+        if want.kind != WANT or not want.active:
+            continue
+        receiver = market.users.get(want.user_id)
+        if receiver is None:
+            continue
+        for city in receiver.locations:
+            if want.category is None:
+                keys = by_type_city.get((want.exchange_type, city), [])
+            else:
+                keys = [(want.exchange_type, want.category, city), (want.exchange_type, None, city)]
+            for key in keys:
+                if key in buckets:
+                    targets[key].append(w_idx)
+    blocked_keys = np.array(
+        sorted({o * len(items) + w for o, w in _blocked_pairs(market)}),
+        dtype=np.int64,
+    )
+    tol = config.value_tolerance
+    k = config.candidates_per_want or None
+    scan = config.scan_per_bucket or None
+    sim_cache: dict[int, float] = {}
+    bits_of: dict[tuple[str, str | None, str], tuple[np.ndarray, ...]] = {}
+    parts_w: list[np.ndarray] = []
+    parts_o: list[np.ndarray] = []
+    parts_s: list[np.ndarray] = []
+    for key in sorted(targets, key=lambda x: (x[0], x[1] or "", x[2])):
+        bucket = buckets[key]
+        wants = np.array(sorted(set(targets[key])), dtype=np.int64)
+        w_items = [items[i] for i in wants.tolist()]
+        w_value = np.array([effective_value(it) for it in w_items], dtype=np.float64)
+        w_user = np.array([it.user_id for it in w_items], dtype=np.int64)
+        w_dur = np.array([max(it.duration_days or 1, 1) for it in w_items], dtype=np.int64)
+        w_mask = np.array(
+            [_user_mask(market.users[it.user_id].locations, bits) for it in w_items], np.int64
+        )
+        w_text_only = np.array([it.category is None or key[1] is None for it in w_items])
+        vocab = sorted({t for kw in bucket.kw_sets for t in kw})
+        if len(vocab) <= 62:
+            # exact text similarity by bit masks over the bucket's vocabulary
+            bit = {t: 1 << i for i, t in enumerate(vocab)}
+            kw_bits = np.array([sum(bit[t] for t in kw) for kw in bucket.kw_sets], np.int64)
+            kw_size = np.array([len(kw) for kw in bucket.kw_sets], np.int64)
+            w_kws = [kw_sets[kw_of_item[i]] for i in wants.tolist()]
+            bits_of[key] = (
+                kw_bits[bucket.kw],
+                kw_size[bucket.kw],
+                np.array([sum(bit.get(t, 0) for t in kw) for kw in w_kws], np.int64),
+                np.array([len(kw) for kw in w_kws], np.int64),
+            )
+        lo = np.searchsorted(bucket.value, w_value - tol * w_value - _EPS, side="left")
+        hi = np.searchsorted(bucket.value, w_value + tol * w_value + _EPS, side="right")
+        if scan is not None:
+            wide = hi - lo > scan
+            if wide.any():
+                mid = np.searchsorted(bucket.value, w_value[wide])
+                new_lo = np.clip(mid - scan // 2, lo[wide], np.maximum(hi[wide] - scan, lo[wide]))
+                lo[wide] = new_lo
+                hi[wide] = new_lo + scan
+        counts = hi - lo
+        chunk_start = 0
+        cum = np.cumsum(counts)
+        while chunk_start < len(wants):
+            budget = (cum[chunk_start - 1] if chunk_start else 0) + 2_000_000
+            chunk_end = max(int(np.searchsorted(cum, budget, side="right")), chunk_start + 1)
+            sel = np.arange(chunk_start, chunk_end)
+            chunk_start = chunk_end
+            c = counts[sel]
+            total = int(c.sum())
+            if total == 0:
+                continue
+            rep = np.repeat(sel, c)
+            offsets = np.repeat(np.cumsum(c) - c, c)
+            pos = lo[rep] + (np.arange(total) - offsets)
+            values = bucket.value[pos]
+            wv = w_value[rep]
+            diff = np.abs(values - wv)
+            keep = (diff <= tol * wv + _EPS) & (bucket.user[pos] != w_user[rep])
+            if key[0] == TEMPORARY:
+                keep &= bucket.duration[pos] >= w_dur[rep]
+            if key in bits_of:
+                o_bits, o_size, w_bits, w_size = bits_of[key]
+                text = _bit_similarity(w_bits[rep], w_size[rep], o_bits[pos], o_size[pos])
+            else:
+                text = _pair_similarity(
+                    sim_cache, kw_of_item[wants[rep]] * base + bucket_kw[key][pos], kw_sets, base
+                )
+            keep &= ~w_text_only[rep] | (text >= config.min_text_similarity - _EPS)
+            offer_idx = bucket.offer[pos]
+            want_idx = wants[rep]
+            if len(blocked_keys):
+                keep &= ~np.isin(offer_idx * len(items) + want_idx, blocked_keys)
+            if not keep.any():
+                continue
+            denom = tol * wv
+            with np.errstate(divide="ignore", invalid="ignore"):
+                closeness = np.where(
+                    diff <= _EPS, 1.0, np.maximum(0.0, 1.0 - diff / np.where(denom > 0, denom, 1))
+                )
+            cities = bucket.cities[pos]
+            r_mask = w_mask[rep]
+            location = np.bitwise_count(cities & r_mask) / np.maximum(
+                np.bitwise_count(cities | r_mask), 1
+            )
+            score = (
+                config.weight_value * closeness
+                + config.weight_text * text
+                + config.weight_location * location
+                + config.weight_trust * bucket.trust[pos]
+            )
+            w_keep, o_keep, s_keep = want_idx[keep], offer_idx[keep], np.round(score[keep], 6)
+            w_keep, o_keep, s_keep = _top_k(w_keep, o_keep, s_keep, k)
+            parts_w.append(w_keep)
+            parts_o.append(o_keep)
+            parts_s.append(s_keep)
+    if not parts_w:
+        empty = np.zeros(0, dtype=np.int64)
+        return Candidates(empty, empty, np.zeros(0, dtype=np.float64))
+    w_all, o_all, s_all = (np.concatenate(p) for p in (parts_w, parts_o, parts_s))
+    # a want can collect the same offer from two of its cities: keep one
+    pair = w_all * len(items) + o_all
+    _, first = np.unique(pair, return_index=True)
+    w_all, o_all, s_all = w_all[first], o_all[first], s_all[first]
+    w_all, o_all, s_all = _top_k(w_all, o_all, s_all, k)
+    return Candidates(offer=o_all, want=w_all, score=s_all)
+
+
+def _bit_similarity(
+    a_bits: np.ndarray, a_size: np.ndarray, b_bits: np.ndarray, b_size: np.ndarray
+) -> np.ndarray:
+    """``text.set_similarity`` on bit-mask sets, vectorised with the same arithmetic."""
+    common = np.bitwise_count(a_bits & b_bits).astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        overlap = common / np.minimum(a_size, b_size)
+        dice = 2 * common / (a_size + b_size)
+        sim = (overlap + dice) / 2
+    return np.where((common > 0) & (a_size > 0) & (b_size > 0), sim, 0.0)
+
+
+def _top_k(
+    wants: np.ndarray, offers: np.ndarray, scores: np.ndarray, k: int | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sort by (want, -score, offer) and keep each want's first ``k``."""
+    if len(wants) and offers.max() < 1 << 20 and wants.max() < 1 << 22:
+        rank = np.round((1.0 - scores) * 1_000_000).astype(np.int64)
+        order = np.argsort((wants << 41) | (rank << 20) | offers, kind="stable")
+    else:
+        order = np.lexsort((offers, -scores, wants))
+    wants, offers, scores = wants[order], offers[order], scores[order]
+    if k is not None and len(wants):
+        starts = np.flatnonzero(np.r_[True, wants[1:] != wants[:-1]])
+        group_start = np.repeat(starts, np.diff(np.r_[starts, len(wants)]))
+        keep = np.arange(len(wants)) - group_start < k
+        wants, offers, scores = wants[keep], offers[keep], scores[keep]
+    return wants, offers, scores
+
+
+def _blocked_pairs(market: Market) -> list[tuple[int, int]]:
+    """``market.blocked`` as (offer index, want index) pairs of ``market.items``."""
+    if not market.blocked:
+        return []
+    index = {(it.id, it.kind): i for i, it in enumerate(market.items)}
+    out = []
+    for offer_id, want_id in market.blocked:
+        o, w = index.get((offer_id, OFFER)), index.get((want_id, WANT))
+        if o is not None and w is not None:
+            out.append((o, w))
+    return out

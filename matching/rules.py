@@ -1,0 +1,166 @@
+"""Hard compatibility rules and the score of one offer -> want pair, with Russian reasons.
+
+This module is the single definition of the rules: candidate generation (``candidates.py``)
+pre-filters with vectorised arithmetic that mirrors these formulas, then confirms every kept
+pair through ``compatible``.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from matching.text import lemmas, set_similarity
+from matching.types import OFFER, TEMPORARY, WANT, Item, Leg, MatchConfig, Reason, UserInfo
+
+KEYWORDS_PER_ITEM = 16
+_EPS = 1e-9
+
+
+@lru_cache(maxsize=1)
+def category_names() -> dict[str, str]:
+    """Russian names of the v6 category slugs (from ``matching/data/categories_v6.json``)."""
+    path = Path(__file__).with_name("data") / "categories_v6.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {c["slug"]: c["name"] for group in data["categories"].values() for c in group}
+
+
+@lru_cache(maxsize=400_000)
+def keywords(name: str, description: str = "") -> frozenset[str]:
+    """The first ``KEYWORDS_PER_ITEM`` distinct canonical tokens of the name, then description."""
+    seen: dict[str, None] = {}
+    for token in lemmas(f"{name} {description}"):
+        seen.setdefault(token, None)
+        if len(seen) == KEYWORDS_PER_ITEM:
+            break
+    return frozenset(seen)
+
+
+def item_keywords(item: Item) -> frozenset[str]:
+    """Keywords of an item: see ``keywords``."""
+    return keywords(item.name, item.description)
+
+
+def effective_value(item: Item) -> float:
+    """What is compared: the value for PERMANENT items, the daily rate for TEMPORARY ones."""
+    if item.exchange_type == TEMPORARY:
+        return item.value / max(item.duration_days or 1, 1)
+    return float(item.value)
+
+
+def value_closeness(offered: float, wanted: float, tolerance: float) -> float | None:
+    """1.0 for equal values falling linearly to 0.0 at the tolerance edge; None beyond it.
+
+    The difference is relative to the wanted value; two zero values are equal. With a
+    tolerance of 0 only equal values pass.
+    """
+    diff = abs(offered - wanted)
+    if diff <= _EPS:
+        return 1.0
+    if diff > tolerance * wanted + _EPS:
+        return None
+    return max(0.0, 1.0 - diff / (tolerance * wanted))
+
+
+def location_overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """Jaccard overlap of two location sets (1.0 for the same single city)."""
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def combine(config: MatchConfig, value: float, text: float, location: float, trust: float) -> float:
+    """The weighted score mix, rounded to 6 decimals (the same rounding everywhere)."""
+    raw = (
+        config.weight_value * value
+        + config.weight_text * text
+        + config.weight_location * location
+        + config.weight_trust * trust
+    )
+    return round(raw, 6)
+
+
+def _money(value: float) -> str:
+    return f"{value:,.0f}".replace(",", "\u00a0") + "\u00a0₸"
+
+
+def compatible(
+    offer: Item,
+    want: Item,
+    giver: UserInfo,
+    receiver: UserInfo,
+    config: MatchConfig | None = None,
+    blocked: frozenset[tuple[int, int]] = frozenset(),
+) -> Leg | None:
+    """Check every hard rule for ``offer`` satisfying ``want``; return the scored Leg or None.
+
+    Hard rules: an offer and a want of two different users (``giver`` owns the offer,
+    ``receiver`` the want), both active; same exchange type; the same category when both have
+    one, otherwise text similarity of at least ``config.min_text_similarity``; a shared
+    location; values (daily rates for TEMPORARY) within ``config.value_tolerance`` of the
+    want's; for TEMPORARY the offered duration covers the wanted one; the pair not blocked.
+    """
+    config = config or MatchConfig()
+    if offer.kind != OFFER or want.kind != WANT or not (offer.active and want.active):
+        return None
+    if offer.user_id != giver.id or want.user_id != receiver.id or giver.id == receiver.id:
+        return None
+    if offer.exchange_type != want.exchange_type or (offer.id, want.id) in blocked:
+        return None
+    shared = giver.locations & receiver.locations
+    if not shared:
+        return None
+    reasons: list[Reason] = []
+    temporary = offer.exchange_type == TEMPORARY
+    if temporary:
+        have, need = max(offer.duration_days or 1, 1), max(want.duration_days or 1, 1)
+        if have < need:
+            return None
+        reasons.append(
+            Reason("duration", f"Срок {have} дн. покрывает нужные {need} дн.", float(have))
+        )
+    closeness = value_closeness(
+        effective_value(offer), effective_value(want), config.value_tolerance
+    )
+    if closeness is None:
+        return None
+    text = set_similarity(item_keywords(offer), item_keywords(want))
+    if offer.category is not None and want.category is not None:
+        if offer.category != want.category:
+            return None
+        name = category_names().get(offer.category, offer.category)
+        reasons.insert(0, Reason("category", f"Совпадает категория «{name}»", 1.0))
+    elif text < config.min_text_similarity - _EPS:
+        return None
+    else:
+        reasons.insert(0, Reason("category", "Без категории: подобрано по сходству описаний", 0.0))
+    kind_ru = "временный" if temporary else "постоянный"
+    reasons.insert(0, Reason("exchange_type", f"Тип обмена совпадает: {kind_ru}", 1.0))
+    if temporary:
+        message = (
+            f"Стоимость в день близка: {_money(effective_value(offer))} и "
+            f"{_money(effective_value(want))}"
+        )
+    else:
+        message = f"Стоимость близка: {_money(offer.value)} и {_money(want.value)}"
+    reasons.append(Reason("value", message, round(closeness, 4)))
+    common = sorted(item_keywords(offer) & item_keywords(want))
+    if common:
+        words = ", ".join(f"«{w}»" for w in common[:5])
+        reasons.append(Reason("text", f"Похожие описания: общие слова {words}", round(text, 4)))
+    else:
+        reasons.append(Reason("text", "Описания не похожи", 0.0))
+    location = location_overlap(giver.locations, receiver.locations)
+    cities = ", ".join(sorted(shared))
+    reasons.append(Reason("location", f"Общий город: {cities}", round(location, 4)))
+    trust = min(max(giver.trust, 0.0), 1.0)
+    reasons.append(Reason("trust", f"Доверие к отдающему: {trust:.0%}", round(trust, 4)))
+    score = combine(config, closeness, text, location, trust)
+    return Leg(
+        giver_id=giver.id,
+        receiver_id=receiver.id,
+        offer_id=offer.id,
+        want_id=want.id,
+        score=score,
+        reasons=tuple(reasons),
+    )

@@ -1,0 +1,173 @@
+"""Input and output dataclasses of the matching engine (plain data, no behaviour to speak of)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+PERMANENT = "PERMANENT"
+TEMPORARY = "TEMPORARY"
+WANT = "want"
+OFFER = "offer"
+
+
+@dataclass(frozen=True, slots=True)
+class UserInfo:
+    """A market participant: where they can meet and how much the market trusts them (0..1)."""
+
+    id: int
+    locations: frozenset[str]
+    trust: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A want or an offer of one user.
+
+    ``value`` is in tenge (>= 0); ``duration_days`` only matters for TEMPORARY items (a missing
+    duration counts as one day).
+    """
+
+    id: int
+    user_id: int
+    kind: str  # "want" | "offer"
+    exchange_type: str  # "PERMANENT" | "TEMPORARY"
+    category: str | None
+    name: str
+    description: str = ""
+    value: int = 0
+    duration_days: int | None = None
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class MatchConfig:
+    """Every tunable of the engine; the defaults are the product's settings.
+
+    ``max_cycle`` of 0 or None means no cap on the number of users in a cycle.
+    ``candidates_per_want`` of 0 or None keeps every compatible offer (used by tests);
+    ``scan_per_bucket`` caps how many offers (closest in value) a want scans per bucket.
+    The four ``weight_*`` are the score mix and should add up to 1.
+    """
+
+    min_cycle: int = 2
+    max_cycle: int | None = 10
+    value_tolerance: float = 0.30
+    min_text_similarity: float = 0.5
+    candidates_per_want: int | None = 20
+    scan_per_bucket: int | None = 1000
+    time_limit_s: float = 60.0
+    weight_value: float = 0.40
+    weight_text: float = 0.30
+    weight_location: float = 0.10
+    weight_trust: float = 0.20
+    exact_cycle_limit: int = 100_000
+
+    @property
+    def cap(self) -> int | None:
+        """The cycle cap, or None when cycles are uncapped."""
+        return self.max_cycle or None
+
+
+@dataclass(frozen=True, slots=True)
+class Market:
+    """Everything the engine sees: users, their items and the pairs never to propose again.
+
+    ``blocked`` holds ``(offer_id, want_id)`` pairs (for example declined recently).
+    """
+
+    users: Mapping[int, UserInfo]
+    items: Sequence[Item]
+    blocked: frozenset[tuple[int, int]] = frozenset()
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One explained rule or score component of a leg, with a Russian message for the UI."""
+
+    code: str
+    message_ru: str
+    value: float
+
+
+@dataclass(frozen=True)
+class Leg:
+    """``giver_id`` hands offer ``offer_id`` to ``receiver_id``, satisfying want ``want_id``."""
+
+    giver_id: int
+    receiver_id: int
+    offer_id: int
+    want_id: int
+    score: float
+    reasons: tuple[Reason, ...] = ()
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A cycle of legs: leg i's receiver is leg i+1's giver, the last leg closes the cycle.
+
+    Build it with ``Proposal.from_legs`` so the rotation is normalised (the leg of the smallest
+    giver id comes first) and the same cycle always has the same representation.
+    """
+
+    legs: tuple[Leg, ...]
+    score: float
+
+    @classmethod
+    def from_legs(cls, legs: Sequence[Leg]) -> Proposal:
+        """Normalise the rotation of ``legs`` and sum their scores."""
+        start = min(range(len(legs)), key=lambda i: (legs[i].giver_id, legs[i].offer_id))
+        ordered = tuple(legs[start:]) + tuple(legs[:start])
+        return cls(legs=ordered, score=round(sum(leg.score for leg in ordered), 6))
+
+    @property
+    def users(self) -> tuple[int, ...]:
+        """User ids in cycle order, starting at the smallest."""
+        return tuple(leg.giver_id for leg in self.legs)
+
+    @property
+    def kind(self) -> str:
+        """The proposal kind: "bilateral" for two users, "chain" for more."""
+        return "bilateral" if len(self.legs) == 2 else "chain"
+
+    @property
+    def key(self) -> tuple[tuple[int, int], ...]:
+        """Hashable canonical key: the (offer_id, want_id) pairs in normalised cycle order."""
+        return tuple((leg.offer_id, leg.want_id) for leg in self.legs)
+
+
+@dataclass
+class SolveStats:
+    """How a run went: timings (seconds), graph size, the result and its optimality gap.
+
+    ``bound`` is a proven upper bound on satisfied wants and ``gap`` is
+    ``(bound - satisfied_wants) / bound`` (0 when the bound is 0).
+    """
+
+    candidates_s: float = 0.0
+    graph_s: float = 0.0
+    solve_s: float = 0.0
+    total_s: float = 0.0
+    items: int = 0
+    edges: int = 0
+    components: int = 0
+    largest_component: int = 0
+    satisfied_wants: int = 0
+    bound: int = 0
+    gap: float = 0.0
+    total_score: float = 0.0
+    proposals_by_length: dict[int, int] = field(default_factory=dict)
+    methods: dict[str, int] = field(default_factory=dict)
+
+    def finish(self) -> None:
+        """Recompute ``gap`` from ``bound`` and ``satisfied_wants``."""
+        self.bound = max(self.bound, self.satisfied_wants)
+        self.gap = (self.bound - self.satisfied_wants) / self.bound if self.bound else 0.0
+
+
+@dataclass
+class MatchResult:
+    """Proposals (sorted by their key) and the run's statistics."""
+
+    proposals: list[Proposal]
+    stats: SolveStats
