@@ -9,9 +9,12 @@ Objective, lexicographic: (1) counted edges on priority (focus user) edges, (2) 
 ``cycles``      enumerate every cycle within the cap (DFS from each start node through higher
                 nodes only, pruned by 0-1 BFS distances back to the start), then solve the
                 set packing ILP with HiGHS. Exact when enumeration stays under the limit.
-``repair``      keep the assignment's cycles that fit, and re-solve the rest of the component
-                (recursively split into components again) with the same ladder; as a last
-                resort a greedy packing of enumerated short cycles. The gap is reported.
+``repair``      keep the assignment's cycles that fit, carve / cut and close the long ones,
+                improve by sub-path replacement through free nodes (``extend_cycles``), and
+                re-solve the rest of the component (recursively split into components again)
+                with the same ladder; as a last resort a greedy packing of enumerated short
+                cycles. Components up to ``MULTI_START_NODES`` repeat this from several
+                equally optimal assignments and keep the best. The gap is reported.
 """
 
 from __future__ import annotations
@@ -259,16 +262,21 @@ def extend_cycles(
     free: np.ndarray,
     adj: _Adjacency,
     limits: SolveLimits,
-    max_visit: int = 100,
+    max_visit: int = 300,
+    span: int = 16,
 ) -> int:
-    """Local search: replace an edge a -> b of a cycle by a path through free nodes.
+    """Local search: replace a sub-path a -> ... -> b of a cycle by a path through free nodes.
 
-    Applied while the cycle stays within the cap and the path satisfies more wants than the
-    edge it replaces (for a market: a user with a free want and a free offer slots in between).
+    The sub-path has 1..``span`` edges; the replacement is found by a breadth-first search
+    from ``a`` over free nodes and is applied when it satisfies more wants than the sub-path
+    (for a market: users with a free want and a free offer slot in between, possibly
+    displacing a user whose items become free) and the cycle stays within the cap.
     ``cycles`` and ``free`` are updated in place; returns the number of counted edges gained.
     """
     cap = limits.max_len or comp.n
     counted = adj.counted
+    src = comp.src
+    dst = comp.dst
     gained = 0
     for ci in range(len(cycles)):
         if ci % 256 == 0 and time.monotonic() > limits.deadline:
@@ -276,26 +284,36 @@ def extend_cycles(
         cycle = cycles[ci]
         length = sum(counted[e] for e in cycle)
         k = 0
-        while k < len(cycle) and length < cap:
-            e_ab = cycle[k]
-            a, b = int(comp.src[e_ab]), int(comp.dst[e_ab])
-            budget = cap - length + counted[e_ab]
+        while k < len(cycle) and length < cap:  # a gain needs room: a full cycle cannot grow
+            m = len(cycle)
+            a = int(src[cycle[k]])
+            # ends b of the sub-paths starting at a: b -> (edges replaced, counted removed)
+            ends: dict[int, tuple[int, int]] = {}
+            removed = 0
+            for r in range(1, min(span, m - 1) + 1):
+                e_r = cycle[(k + r - 1) % m]
+                removed += counted[e_r]
+                ends[int(dst[e_r])] = (r, removed)
             dist = {a: 0}
             parent: dict[int, int] = {}
             queue: deque[int] = deque([a])
-            best: tuple[int, int, int] | None = None  # (total, y, edge y -> b)
+            best: tuple[int, int, int, int] | None = None  # (gain, r, y, edge y -> b)
+            limit = cap - length + removed  # no replacement can use more counted edges
             while queue and len(dist) < max_visit:
                 v = queue.popleft()
                 for w, e in adj.out[v]:
-                    if w == b and v != a:
-                        total = dist[v] + counted[e]
-                        if counted[e_ab] < total <= budget and (best is None or total > best[0]):
-                            best = (total, v, e)
+                    if w in ends:
+                        if v == a:
+                            continue
+                        r, rem = ends[w]
+                        gain = dist[v] + counted[e] - rem
+                        if gain > 0 and length + gain <= cap and (best is None or gain > best[0]):
+                            best = (gain, r, v, e)
                         continue
                     if not free[w] or w in dist:
                         continue
                     dw = dist[v] + counted[e]
-                    if dw >= budget:
+                    if dw > limit:
                         continue
                     dist[w] = dw
                     parent[w] = e
@@ -303,16 +321,20 @@ def extend_cycles(
             if best is None:
                 k += 1
                 continue
-            total, y, last = best
+            gain, r, y, last = best
             path = [last]
             while y != a:
                 e = parent[y]
                 path.append(e)
                 free[y] = False
-                y = int(comp.src[e])
+                y = int(src[e])
             path.reverse()
-            cycle[k : k + 1] = path
-            gain = total - counted[e_ab]
+            for t in range(1, r):  # interior nodes of the replaced sub-path become free
+                free[int(src[cycle[(k + t) % m]])] = True
+            if k + r > m:  # the sub-path wraps around: rotate the cycle to start at a
+                cycle[:] = cycle[k:] + cycle[:k]
+                k = 0
+            cycle[k : k + r] = path
             length += gain
             gained += gain
             k += len(path)
@@ -500,6 +522,12 @@ def _fits(comp: Component, cycle: Cycle, limits: SolveLimits) -> bool:
 
 EXACT_NODES = 4000  # components up to this size try the exact cycle formulation
 WEIGHTED_NODES = 5000  # components up to this size get the score tie-break in the assignment
+CARVE_NODES = 5000  # larger ones skip carving (slow, cut-and-close does as well) up to HUGE_NODES
+MULTI_STARTS = 4  # repairs from differently ordered assignments (small components only)
+MULTI_START_NODES = 5000
+CLOSE_VISITS = (300,)  # search sizes of cut and close tried on each start (more: no gain measured)
+HUGE_NODES = 100_000  # above: carve, and extend by single edges in one pass (time)
+EXTEND_PASSES = 3  # rounds of the extend local search (stops early without a gain)
 
 
 def _solve_local(
@@ -526,11 +554,60 @@ def _solve_local(
             left = max(limits.deadline - time.monotonic(), 1.0)
             chosen, optimal, _ = pack_cycles(comp, enumerated, left)
             return chosen, optimal, "cycles"
+    starts = [cycles]
+    if depth == 0 and comp.n <= MULTI_START_NODES:
+        for variant in range(1, MULTI_STARTS):
+            starts.append(_permuted_assignment(comp, bool(comp.priority.any()), variant))
+    best: tuple[list[Cycle], str] | None = None
+    best_key = (-1, -1, -1)
+    visits = CLOSE_VISITS if len(starts) > 1 else CLOSE_VISITS[:1]
+    for start in starts:
+        for visit in visits:
+            if best is not None and time.monotonic() > limits.deadline:
+                break
+            result, method = _repair(comp, [list(c) for c in start], limits, depth, visit)
+            key = (
+                sum(int((comp.priority[c] & comp.counted[c]).sum()) for c in result),
+                sum(cycle_length(comp, c) for c in result),
+                sum(int(comp.score[c].sum()) for c in result),
+            )
+            if key > best_key:
+                best, best_key = (result, method), key
+    assert best is not None
+    return best[0], False, best[1]
+
+
+def _permuted_assignment(comp: Component, weighted: bool, variant: int) -> list[Cycle]:
+    """An assignment of ``comp`` with its nodes renumbered by a fixed pseudo-random order.
+
+    Same optimum, usually a different choice among equal ones (a different start for the
+    repair). Edge ids are unchanged, so the cycles are valid in ``comp`` as they are.
+    """
+    perm = np.random.default_rng(variant).permutation(comp.n)
+    view = Component(
+        n=comp.n,
+        src=perm[comp.src],
+        dst=perm[comp.dst],
+        counted=comp.counted,
+        score=comp.score,
+        owner=comp.owner[np.argsort(perm)],
+        priority=comp.priority,
+    )
+    return assignment(view, weighted=weighted)
+
+
+def _repair(
+    comp: Component, cycles: list[Cycle], limits: SolveLimits, depth: int, visit: int = 300
+) -> tuple[list[Cycle], str]:
+    """Relaxation plus repair: keep the fitting cycles, carve, cut and close, extend, recurse."""
     result: list[Cycle] = []
     long_cycles: list[Cycle] = []
     for c in cycles:
         if _fits(comp, c, limits):
             result.append(c)
+            continue
+        if CARVE_NODES < comp.n <= HUGE_NODES:
+            long_cycles.append(c)
             continue
         pieces, rest = carve(comp, c, limits)
         result.extend(pieces)
@@ -547,13 +624,19 @@ def _solve_local(
         adj = _Adjacency(comp)
         for c in long_cycles:
             pending[comp.src[c]] = False
-            result.extend(cut_and_close(comp, c, free, adj, limits))
+            result.extend(cut_and_close(comp, c, free, adj, limits, max_visit=visit))
     else:
-        return result, False, "carve"
+        return result, "carve"
     used = np.zeros(comp.n, dtype=bool)
     for c in result:
         used[comp.src[c]] = True
-    extend_cycles(comp, result, ~used, adj, limits)
+    free = ~used
+    if comp.n > HUGE_NODES:  # the full search costs too much time there: one edge at a time
+        extend_cycles(comp, result, free, adj, limits, max_visit=100, span=1)
+    else:
+        for _ in range(EXTEND_PASSES):
+            if extend_cycles(comp, result, free, adj, limits) == 0:
+                break
     keep = np.ones(comp.n, dtype=bool)
     for c in result:
         keep[comp.src[c]] = False
@@ -564,7 +647,7 @@ def _solve_local(
         else:
             sub = greedy_pack(part, _bounded_cycles(part, limits))
         result.extend([part.edge_ids[c].tolist() for c in sub])
-    return result, False, "repair"
+    return result, "repair"
 
 
 def _local_view(comp: Component) -> Component:

@@ -1,0 +1,74 @@
+"""The relaxation-plus-repair path: valid, deterministic, never above the bound."""
+
+import numpy as np
+
+from matching.graph import Component
+from matching.solver import SolveLimits, _Adjacency, cycle_length, extend_cycles, solve_component
+
+
+def _component(edges: list[tuple[int, int]], n: int) -> Component:
+    src = np.array([s for s, _ in edges], dtype=np.int64)
+    dst = np.array([d for _, d in edges], dtype=np.int64)
+    m = len(edges)
+    return Component(
+        n=n,
+        src=src,
+        dst=dst,
+        counted=np.ones(m, dtype=bool),
+        score=np.arange(m, dtype=np.int64) % 7,
+        owner=np.full(n, -1, dtype=np.int64),
+    )
+
+
+def _random_component(n: int, degree: int, seed: int) -> Component:
+    rng = np.random.default_rng(seed)
+    edges = {(int(v), int(w)) for v in range(n) for w in rng.choice(n, degree) if v != w}
+    # a Hamiltonian cycle keeps it strongly connected and makes the assignment cycles long
+    edges |= {(v, (v + 1) % n) for v in range(n)}
+    return _component(sorted(edges), n)
+
+
+def _check(comp: Component, cycles: list[list[int]], cap: int) -> int:
+    local = {int(e): i for i, e in enumerate(comp.edge_ids.tolist())}
+    seen: set[int] = set()
+    total = 0
+    for cycle in cycles:
+        edges = [local[e] for e in cycle]
+        for a, b in zip(edges, edges[1:] + edges[:1], strict=True):
+            assert comp.dst[a] == comp.src[b]
+        for e in edges:
+            v = int(comp.src[e])
+            assert v not in seen
+            seen.add(v)
+        length = cycle_length(comp, edges)
+        assert 2 <= length <= cap
+        total += length
+    return total
+
+
+def test_extend_replaces_a_sub_path_when_it_gains():
+    # cycle 0 -> 1 -> 2 -> 0; free path 0 -> 3 -> 4 -> 2 replaces 0 -> 1 -> 2 (+1 want)
+    comp = _component([(0, 1), (1, 2), (2, 0), (0, 3), (3, 4), (4, 2)], 5)
+    cycles = [[0, 1, 2]]
+    free = np.array([False, False, False, True, True])
+    gained = extend_cycles(comp, cycles, free, _Adjacency(comp), SolveLimits(max_len=4))
+    assert gained == 1
+    assert cycles == [[3, 4, 5, 2]]
+    assert free.tolist() == [False, True, False, False, False]
+    # with cap 3 the cycle may not grow
+    cycles = [[0, 1, 2]]
+    free = np.array([False, False, False, True, True])
+    assert extend_cycles(comp, cycles, free, _Adjacency(comp), SolveLimits(max_len=3)) == 0
+    assert cycles == [[0, 1, 2]]
+
+
+def test_repair_is_valid_deterministic_and_bounded():
+    for seed in range(4):
+        comp = _random_component(300, 3, seed)
+        limits = SolveLimits(max_len=4, cycle_limit=0)  # force relaxation plus repair
+        first = solve_component(comp, limits)
+        second = solve_component(comp, limits)
+        assert first.cycles == second.cycles
+        assert first.method in {"repair", "carve"}
+        assert _check(comp, first.cycles, 4) == first.found
+        assert 0 < first.found <= first.bound
