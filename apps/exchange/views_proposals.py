@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.chat.models import Conversation
 from apps.common.errors import DomainError, NotFound
 from apps.exchange import proposal_selectors as selectors
 from apps.exchange import proposals as services
@@ -22,22 +23,35 @@ STATUS_FILTERS = {
 }
 
 
-def _card(proposal, user) -> dict:
+REVEALED = (ProposalStatus.CONFIRMED, ProposalStatus.COMPLETED)
+
+
+def _cards(proposals: list, user) -> list[dict]:
+    """What the template needs per proposal; ratings and chats in one query each."""
+    ids = [p.pk for p in proposals]
+    rated: dict[int, set[int]] = {}
+    for proposal_id, rated_id in ProposalRating.objects.filter(
+        proposal_id__in=ids, rater=user
+    ).values_list("proposal_id", "rated_id"):
+        rated.setdefault(proposal_id, set()).add(rated_id)
+    chats = {
+        c.topic_key: c
+        for c in Conversation.objects.filter(topic_key__in=[f"proposal:{pk}" for pk in ids])
+    }
+    return [
+        _card(p, user, rated.get(p.pk, set()), chats.get(f"proposal:{p.pk}")) for p in proposals
+    ]
+
+
+def _card(proposal, user, rated: set[int], chat) -> dict:
     detail = selectors.proposal_detail(proposal, viewer=user)
     me = next((m for m in detail["members"] if m["user_id"] == user.pk), None)
-    rated = set(
-        ProposalRating.objects.filter(proposal=proposal, rater=user).values_list(
-            "rated_id", flat=True
-        )
-    )
+    completed = proposal.status == ProposalStatus.COMPLETED
     return {
         "proposal": proposal,
         "detail": detail,
         "svg": cycle_layout(detail, viewer_id=user.pk),
         "me": me,
-        "my_legs": [
-            leg for leg in detail["legs"] if user.pk in (leg["giver_id"], leg["receiver_id"])
-        ],
         "can_answer": proposal.status == ProposalStatus.PENDING
         and me
         and me["decision"] == "pending",
@@ -45,23 +59,10 @@ def _card(proposal, user) -> dict:
         "to_rate": [
             m
             for m in detail["members"]
-            if proposal.status == ProposalStatus.COMPLETED
-            and me
-            and m["user_id"] != user.pk
-            and m["user_id"] not in rated
+            if completed and me and m["user_id"] != user.pk and m["user_id"] not in rated
         ],
-        "chat": _chat_for(proposal)
-        if proposal.status in (ProposalStatus.CONFIRMED, ProposalStatus.COMPLETED)
-        else None,
+        "chat": chat if proposal.status in REVEALED else None,
     }
-
-
-def _chat_for(proposal):
-    try:
-        from apps.chat.models import Conversation
-    except ImportError:  # chat not installed
-        return None
-    return Conversation.objects.filter(topic_key=f"proposal:{proposal.pk}").first()
 
 
 @login_required
@@ -74,7 +75,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         .filter(status__in=STATUS_FILTERS[show])
         .order_by("-created_at", "-id")[:50]
     )
-    cards = [_card(p, request.user) for p in qs]
+    cards = _cards(list(qs), request.user)
     return render(request, "exchange/proposals.html", {"cards": cards, "show": show})
 
 
@@ -84,7 +85,9 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         proposal = selectors.proposal_get_for(user=request.user, pk=pk)
     except NotFound as exc:
         raise Http404 from exc
-    return render(request, "exchange/proposal_detail.html", {"card": _card(proposal, request.user)})
+    return render(
+        request, "exchange/proposal_detail.html", {"card": _cards([proposal], request.user)[0]}
+    )
 
 
 def _act(request: HttpRequest, pk: int, action) -> HttpResponse:
