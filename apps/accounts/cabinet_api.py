@@ -9,6 +9,7 @@ from apps.accounts import services
 from apps.accounts.schemas import MessageOut, ProfileIn, ProfileUpdatedOut
 from apps.accounts.security import auth_required
 from apps.common.pagination import PageParams
+from apps.exchange import proposal_selectors
 from apps.exchange import selectors as exchange_selectors
 from apps.exchange.api import page_of_items
 from apps.exchange.schemas import ItemOut
@@ -43,7 +44,7 @@ def cabinet(request: HttpRequest):
             }
             for item in items
         ],
-        "active_exchanges": exchange_selectors.active_exchanges_for_cabinet(user=user),
+        "active_exchanges": proposal_selectors.active_exchanges_for_cabinet(user=user),
     }
 
 
@@ -62,7 +63,7 @@ def my_listings(
 
 @router.get("/exchanges")
 def my_exchanges(request: HttpRequest, response: HttpResponse, page: Query[PageParams]):
-    rows, total = exchange_selectors.exchanges_for_user(user=request.auth, page=page)
+    rows, total = proposal_selectors.exchanges_for_user(user=request.auth, page=page)
     response["X-Total-Count"] = str(total)
     return rows
 

@@ -49,19 +49,3 @@ def items_of_user(*, user_id: int, include_archived: bool = False) -> QuerySet[L
     if not include_archived:
         qs = qs.filter(status=ItemStatus.ACTIVE)
     return qs
-
-
-def exchanges_for_user(*, user, page) -> tuple[list[dict], int]:
-    """The user's bilateral matches and chains, newest first (filled in by the proposals model).
-
-    Until proposals exist there is nothing to list.
-    """
-    from apps.exchange import proposal_selectors
-
-    return proposal_selectors.exchanges_for_user(user=user, page=page)
-
-
-def active_exchanges_for_cabinet(*, user) -> list[dict]:
-    from apps.exchange import proposal_selectors
-
-    return proposal_selectors.active_exchanges_for_cabinet(user=user)
