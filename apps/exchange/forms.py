@@ -54,12 +54,6 @@ class ItemForm(forms.Form):
             self.fields["item_type"].disabled = True
             self.fields["exchange_type"].disabled = True
 
-    def clean_item_name(self) -> str:
-        name = " ".join(self.cleaned_data["item_name"].split())
-        if not name:
-            raise forms.ValidationError(_("Название не может быть пустым"))
-        return name
-
     def clean(self):
         data = super().clean()
         exchange_type = data.get("exchange_type")

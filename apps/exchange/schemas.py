@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field
 
 MAX_VALUE_TENGE = 10**11
 
@@ -18,18 +18,7 @@ class ItemIn(Schema):
     duration_days: int | None = Field(None, ge=1, le=365)
     category: str | None = Field(None, max_length=64)
 
-    @field_validator("item_name", "description")
-    @classmethod
-    def _trim(cls, value: str) -> str:
-        value = " ".join(value.split()) if value else value
-        return value
-
-    @field_validator("item_name")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value:
-            raise ValueError("Название не может быть пустым")
-        return value
+    # Whitespace is normalised (and a blank name refused) by the service, for API and web alike.
 
 
 class ItemsByType(Schema):
@@ -59,11 +48,6 @@ class UpdateItemIn(Schema):
     description: str | None = Field(None, max_length=2000)
     duration_days: int | None = Field(None, ge=1, le=365)
     category: str | None = Field(None, max_length=64)
-
-    @field_validator("item_name", "description")
-    @classmethod
-    def _trim(cls, value: str | None) -> str | None:
-        return " ".join(value.split()) if value else value
 
 
 class CreatedItemOut(Schema):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.db.models import F
@@ -48,6 +48,14 @@ def _resolve_category(draft: ItemDraft) -> tuple[Category | None, bool]:
     return category_get(exchange_type=draft.exchange_type, slug=suggestion.slug), True
 
 
+def _normalised(draft: ItemDraft) -> ItemDraft:
+    """One rule for API and web: runs of whitespace collapse, a name must remain."""
+    name = " ".join(draft.item_name.split())
+    if not name:
+        raise ValidationFailed("Название не может быть пустым", code="empty_name")
+    return replace(draft, item_name=name, description=" ".join((draft.description or "").split()))
+
+
 def _validate(draft: ItemDraft) -> None:
     if draft.exchange_type == "TEMPORARY" and draft.duration_days is None:
         raise ValidationFailed(
@@ -76,7 +84,7 @@ def listing_create(*, user: User, drafts: Iterable[ItemDraft]) -> tuple[Listing,
             f"Не более {MAX_ITEMS_PER_REQUEST} позиций за один запрос", code="too_many"
         )
     prepared = []
-    for draft in drafts:
+    for draft in map(_normalised, drafts):
         _validate(draft)
         category, inferred = _resolve_category(draft)
         prepared.append((draft, category, inferred))
@@ -122,6 +130,7 @@ def item_update(*, item: ListingItem, user: User, data: dict) -> ListingItem:
             item.category.slug if item.category and not item.category_inferred else None,
         ),
     )
+    draft = _normalised(draft)
     _validate(draft)
     category, inferred = _resolve_category(draft)
     with transaction.atomic():

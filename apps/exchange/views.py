@@ -56,7 +56,7 @@ def item_create(request: HttpRequest) -> HttpResponse:
                         exchange_type=data["exchange_type"],
                         item_name=data["item_name"],
                         value_tenge=data["value_tenge"],
-                        description=" ".join(data["description"].split()),
+                        description=data["description"],
                         duration_days=data["duration_days"],
                         category=data["category_slug"],
                     )
@@ -104,7 +104,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,
                 data={
                     "item_name": data["item_name"],
-                    "description": " ".join(data["description"].split()),
+                    "description": data["description"],
                     "value_tenge": data["value_tenge"],
                     "duration_days": data["duration_days"],
                     "category": data["category_slug"],
