@@ -14,9 +14,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
 from matching.rules import effective_value, item_keywords
-from matching.text import set_similarity
 from matching.types import OFFER, TEMPORARY, WANT, Market, MatchConfig
 
 _EPS = 1e-9
@@ -97,19 +97,27 @@ def _build_buckets(
     return buckets
 
 
+def _keyword_matrix(kw_sets: list[frozenset[str]]) -> csr_matrix:
+    """0/1 matrix of interned keyword sets (rows) over their tokens (columns)."""
+    vocab: dict[str, int] = {}
+    cols = [vocab.setdefault(t, len(vocab)) for kw in kw_sets for t in sorted(kw)]
+    indptr = np.cumsum([0] + [len(kw) for kw in kw_sets])
+    data = np.ones(len(cols), dtype=np.int32)
+    return csr_matrix((data, np.array(cols, np.int64), indptr), shape=(len(kw_sets), len(vocab)))
+
+
 def _pair_similarity(
-    cache: dict[int, float], keys: np.ndarray, kw_sets: list[frozenset[str]], base: int
+    keys: np.ndarray, matrix: csr_matrix, sizes: np.ndarray, base: int
 ) -> np.ndarray:
-    """Text similarity for pair keys ``a * base + b`` of interned keyword sets (cached)."""
+    """``text.set_similarity`` for pair keys ``a * base + b`` of interned keyword sets.
+
+    The common tokens of each distinct pair are the row sums of an elementwise product of two
+    sparse rows, so no Python loop runs per pair; the arithmetic is ``_bit_similarity``'s.
+    """
     uniq, inverse = np.unique(keys, return_inverse=True)
-    values = np.empty(len(uniq), dtype=np.float64)
-    for i, key in enumerate(uniq.tolist()):
-        sim = cache.get(key)
-        if sim is None:
-            sim = set_similarity(kw_sets[key // base], kw_sets[key % base])
-            cache[key] = sim
-        values[i] = sim
-    return values[inverse]
+    a, b = uniq // base, uniq % base
+    common = np.asarray(matrix[a].multiply(matrix[b]).sum(axis=1)).ravel()
+    return _bit_similarity_counts(common, sizes[a], sizes[b])[inverse]
 
 
 def generate_candidates(market: Market, config: MatchConfig) -> Candidates:
@@ -158,7 +166,8 @@ def generate_candidates(market: Market, config: MatchConfig) -> Candidates:
     tol = config.value_tolerance
     k = config.candidates_per_want or None
     scan = config.scan_per_bucket or None
-    sim_cache: dict[int, float] = {}
+    kw_matrix = _keyword_matrix(kw_sets)
+    set_size = np.array([len(kw) for kw in kw_sets], dtype=np.int64)
     bits_of: dict[tuple[str, str | None, str], tuple[np.ndarray, ...]] = {}
     parts_w: list[np.ndarray] = []
     parts_o: list[np.ndarray] = []
@@ -222,7 +231,7 @@ def generate_candidates(market: Market, config: MatchConfig) -> Candidates:
                 text = _bit_similarity(w_bits[rep], w_size[rep], o_bits[pos], o_size[pos])
             else:
                 text = _pair_similarity(
-                    sim_cache, kw_of_item[wants[rep]] * base + bucket_kw[key][pos], kw_sets, base
+                    kw_of_item[wants[rep]] * base + bucket_kw[key][pos], kw_matrix, set_size, base
                 )
             keep &= ~w_text_only[rep] | (text >= config.min_text_similarity - _EPS)
             offer_idx = bucket.offer[pos]
@@ -268,7 +277,14 @@ def _bit_similarity(
     a_bits: np.ndarray, a_size: np.ndarray, b_bits: np.ndarray, b_size: np.ndarray
 ) -> np.ndarray:
     """``text.set_similarity`` on bit-mask sets, vectorised with the same arithmetic."""
-    common = np.bitwise_count(a_bits & b_bits).astype(np.float64)
+    return _bit_similarity_counts(np.bitwise_count(a_bits & b_bits), a_size, b_size)
+
+
+def _bit_similarity_counts(
+    common: np.ndarray, a_size: np.ndarray, b_size: np.ndarray
+) -> np.ndarray:
+    """Mean of overlap coefficient and Dice from counts of common tokens and set sizes."""
+    common = common.astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         overlap = common / np.minimum(a_size, b_size)
         dice = 2 * common / (a_size + b_size)

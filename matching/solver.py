@@ -29,6 +29,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from matching.graph import Component, strongly_connected
+from matching.kernels import Csr, cut_and_close_kernel, extend_kernel
 
 Cycle = list[int]  # local edge indices of one cycle, in order
 
@@ -86,6 +87,98 @@ def assignment(comp: Component, use_priority: bool = True, weighted: bool = True
     row_ind, col_ind = min_weight_full_bipartite_matching(matrix)
     succ = np.arange(n)
     succ[row_ind] = col_ind
+    return _cycles_from_successors(comp, succ)
+
+
+FLOW_NODES = 50_000  # components above this size get the unit bound from min-cost flow
+
+
+def unit_cover(comp: Component) -> list[Cycle]:
+    """An uncapped cycle packing with the most counted edges (no score, no priority).
+
+    Small components use scipy's sparse assignment; large ones the equivalent min-cost
+    circulation (OR-Tools), which is several times faster there (``circulation``).
+    """
+    if comp.n > FLOW_NODES:
+        return circulation(comp)
+    return assignment(comp, use_priority=False, weighted=False)
+
+
+def circulation(comp: Component) -> list[Cycle]:
+    """Most counted edges in vertex-disjoint cycles, as a min-cost circulation (OR-Tools).
+
+    Every node has capacity 1 (split into in -> out), an edge costs -1 when it counts. Nodes
+    whose out-edges are all uncounted and lead to the same set (a market user's wants, which
+    may pay with any of the user's offers) share one hub instead of each repeating the edges,
+    which keeps the network close to the number of counted edges. Inside a hub the used
+    members are paired with the used outlets in order (any pairing is a valid cover).
+    """
+    from ortools.graph.python import min_cost_flow
+
+    n = comp.n
+    order = np.lexsort((comp.dst, comp.src))
+    src, dst, counted = comp.src[order], comp.dst[order], comp.counted[order]
+    starts = np.searchsorted(src, np.arange(n + 1))
+    out_deg = np.diff(starts)
+    any_counted = np.zeros(n, dtype=bool)
+    any_counted[src[counted]] = True
+    hub_of = np.full(n, -1, dtype=np.int64)
+    groups: dict[bytes, list[int]] = {}
+    dst_bytes = dst.tobytes()
+    width = dst.itemsize
+    for v in np.flatnonzero((out_deg >= 2) & ~any_counted).tolist():
+        key = dst_bytes[starts[v] * width : starts[v + 1] * width]
+        groups.setdefault(key, []).append(v)
+    hub_first: list[int] = []  # a member of each hub, whose out-edges the hub takes
+    for members in groups.values():
+        if len(members) >= 2:
+            hub_of[members] = n + len(hub_first)
+            hub_first.append(members[0])
+    plain = hub_of < 0
+    edge_plain = plain[src]
+    hub_edges = np.flatnonzero(~edge_plain)
+    hub_edges = hub_edges[np.isin(src[hub_edges], np.array(hub_first, dtype=np.int64))]
+    plain_edges = np.flatnonzero(edge_plain)
+    # a plain node with one in-arc (an offer fed by its user's hub) or one out-arc is already
+    # limited to one unit: it needs no in -> out split
+    in_arcs = np.bincount(dst[plain_edges], minlength=n) + np.bincount(dst[hub_edges], minlength=n)
+    split = plain & (in_arcs > 1) & (out_deg > 1)
+    member_nodes = np.flatnonzero(~plain)
+    split_nodes = np.flatnonzero(split)
+    out_node = np.arange(n)
+    out_node[split_nodes] = n + len(hub_first) + np.arange(len(split_nodes))
+    tails = np.concatenate(
+        [split_nodes, member_nodes, out_node[src[plain_edges]], hub_of[src[hub_edges]]]
+    )
+    heads = np.concatenate(
+        [out_node[split_nodes], hub_of[member_nodes], dst[plain_edges], dst[hub_edges]]
+    )
+    costs = np.concatenate(
+        [
+            np.zeros(len(split_nodes) + len(member_nodes), dtype=np.int64),
+            -counted[plain_edges].astype(np.int64),
+            -counted[hub_edges].astype(np.int64),
+        ]
+    )
+    flow = min_cost_flow.SimpleMinCostFlow()
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        tails.astype(np.int64), heads.astype(np.int64), np.ones(len(tails), np.int64), costs
+    )
+    status = flow.solve()
+    if status != flow.OPTIMAL:  # pragma: no cover - a zero-supply circulation is always feasible
+        return assignment(comp, use_priority=False, weighted=False)
+    used = flow.flows(arcs) > 0
+    succ = np.arange(n)
+    k = len(split_nodes) + len(member_nodes)
+    plain_used = plain_edges[used[k : k + len(plain_edges)]]
+    succ[src[plain_used]] = dst[plain_used]
+    member_used = member_nodes[used[len(split_nodes) : k]]
+    hub_used = hub_edges[used[k + len(plain_edges) :]]
+    outlet_hub, outlet = hub_of[src[hub_used]], dst[hub_used]
+    # pair used members and used outlets hub by hub, both in node order
+    m_order = np.lexsort((member_used, hub_of[member_used]))
+    o_order = np.lexsort((outlet, outlet_hub))
+    succ[member_used[m_order]] = outlet[o_order]
     return _cycles_from_successors(comp, succ)
 
 
@@ -166,101 +259,42 @@ def carve(comp: Component, cycle: Cycle, limits: SolveLimits) -> tuple[list[Cycl
     return pieces, rest
 
 
-class _Adjacency:
-    """Adjacency lists of a component (built once, reused by the repair steps)."""
-
-    def __init__(self, comp: Component) -> None:
-        self.out: list[list[tuple[int, int]]] = [[] for _ in range(comp.n)]
-        self.inc: list[list[tuple[int, int]]] = [[] for _ in range(comp.n)]
-        for e, (s, d) in enumerate(zip(comp.src.tolist(), comp.dst.tolist(), strict=True)):
-            self.out[s].append((d, e))
-            self.inc[d].append((s, e))
-        self.counted = comp.counted.tolist()
+def adjacency(comp: Component) -> Csr:
+    """CSR adjacency of a component for the compiled repair kernels (built once, reused)."""
+    return Csr.build(comp.n, comp.src, comp.dst, comp.counted)
 
 
 def cut_and_close(
     comp: Component,
     cycle: Cycle,
     free: np.ndarray,
-    adj: _Adjacency,
+    adj: Csr,
     limits: SolveLimits,
     max_visit: int = 300,
 ) -> list[Cycle]:
     """Cut a too-long cycle into segments and close each one through free nodes.
 
-    From node v_i of the cycle, a reverse breadth-first search over free nodes finds short
-    paths back to v_i; the segment v_i..v_j is taken as long as some v_j can close it (directly
-    or through that search) within the cap, preferring the longest. A node that starts no
-    closable segment is freed. ``free`` is updated in place (used nodes become False; nodes of
-    the cycle left unused become True). Returns the new cycles.
+    From node v_i of the cycle, a reverse breadth-first search over free nodes (at most
+    ``max_visit`` nodes) finds short paths back to v_i; the segment v_i..v_j is taken as long
+    as some v_j can close it (directly or through that search) within the cap, preferring the
+    longest. A node that starts no closable segment is freed. ``free`` is updated in place
+    (used nodes become False; nodes of the cycle left unused become True). Returns the new
+    cycles. The loop runs compiled (``kernels.cut_and_close_kernel``).
     """
     cap = limits.max_len or comp.n
-    counted = adj.counted
-    nodes = [int(comp.src[e]) for e in cycle]
-    edges = list(cycle)
-    m = len(nodes)
-    out: list[Cycle] = []
-    i = 0
-    while i < m:
-        if i % 256 == 0 and time.monotonic() > limits.deadline:
-            for v in nodes[i:]:
-                free[v] = True
-            break
-        target = nodes[i]
-        # reverse 0-1 BFS from target through free nodes: dist = counted edges to target
-        dist = {target: 0}
-        via: dict[int, int] = {}
-        queue: deque[int] = deque([target])
-        while queue and len(dist) < max_visit:
-            v = queue.popleft()
-            for u, e in adj.inc[v]:
-                if not free[u] or u in dist:
-                    continue
-                du = dist[v] + counted[e]
-                if du >= cap:
-                    continue
-                dist[u] = du
-                via[u] = e
-                queue.append(u)
-        best: tuple[int, int, int, int] | None = None  # (total, j, first edge, x or -1)
-        seg = 0
-        j = i
-        while j + 1 < m and seg < cap:
-            seg += counted[edges[j]]
-            j += 1
-            vj = nodes[j]
-            for x, e in adj.out[vj]:
-                if x == target:
-                    total = seg + counted[e]
-                elif free[x] and x in dist:
-                    total = seg + counted[e] + dist[x]
-                else:
-                    continue
-                if limits.min_len <= total <= cap and (best is None or total > best[0]):
-                    best = (total, j, e, x)
-        if best is None:
-            free[target] = True
-            i += 1
-            continue
-        _, j, first, x = best
-        new = edges[i:j] + [first]
-        while x != target:
-            e = via[x]
-            new.append(e)
-            free[x] = False
-            x = int(comp.dst[e])
-        for v in nodes[i : j + 1]:
-            free[v] = False
-        out.append(new)
-        i = j + 1
-    return out
+    flat, ptr = cut_and_close_kernel(
+        np.asarray(cycle, dtype=np.int64), adj.src, adj.dst, adj.counted,
+        adj.in_ptr, adj.in_src, adj.in_edge, adj.out_ptr, adj.out_dst, adj.out_edge,
+        free, cap, limits.min_len, max_visit, cap, adj.dist, adj.aux, adj.queue,
+    )  # fmt: skip
+    return [flat[ptr[i] : ptr[i + 1]].tolist() for i in range(len(ptr) - 1)]
 
 
 def extend_cycles(
     comp: Component,
     cycles: list[Cycle],
     free: np.ndarray,
-    adj: _Adjacency,
+    adj: Csr,
     limits: SolveLimits,
     max_visit: int = 300,
     span: int = 16,
@@ -268,76 +302,25 @@ def extend_cycles(
     """Local search: replace a sub-path a -> ... -> b of a cycle by a path through free nodes.
 
     The sub-path has 1..``span`` edges; the replacement is found by a breadth-first search
-    from ``a`` over free nodes and is applied when it satisfies more wants than the sub-path
-    (for a market: users with a free want and a free offer slot in between, possibly
-    displacing a user whose items become free) and the cycle stays within the cap.
-    ``cycles`` and ``free`` are updated in place; returns the number of counted edges gained.
+    from ``a`` over free nodes (at most ``max_visit``) and is applied when it satisfies more
+    wants than the sub-path (for a market: users with a free want and a free offer slot in
+    between, possibly displacing a user whose items become free) and the cycle stays within
+    the cap. ``cycles`` and ``free`` are updated in place; returns the number of counted edges
+    gained. Each cycle is searched by the compiled ``kernels.extend_kernel``.
     """
     cap = limits.max_len or comp.n
-    counted = adj.counted
-    src = comp.src
-    dst = comp.dst
     gained = 0
     for ci in range(len(cycles)):
         if ci % 256 == 0 and time.monotonic() > limits.deadline:
             break
-        cycle = cycles[ci]
-        length = sum(counted[e] for e in cycle)
-        k = 0
-        while k < len(cycle) and length < cap:  # a gain needs room: a full cycle cannot grow
-            m = len(cycle)
-            a = int(src[cycle[k]])
-            # ends b of the sub-paths starting at a: b -> (edges replaced, counted removed)
-            ends: dict[int, tuple[int, int]] = {}
-            removed = 0
-            for r in range(1, min(span, m - 1) + 1):
-                e_r = cycle[(k + r - 1) % m]
-                removed += counted[e_r]
-                ends[int(dst[e_r])] = (r, removed)
-            dist = {a: 0}
-            parent: dict[int, int] = {}
-            queue: deque[int] = deque([a])
-            best: tuple[int, int, int, int] | None = None  # (gain, r, y, edge y -> b)
-            limit = cap - length + removed  # no replacement can use more counted edges
-            while queue and len(dist) < max_visit:
-                v = queue.popleft()
-                for w, e in adj.out[v]:
-                    if w in ends:
-                        if v == a:
-                            continue
-                        r, rem = ends[w]
-                        gain = dist[v] + counted[e] - rem
-                        if gain > 0 and length + gain <= cap and (best is None or gain > best[0]):
-                            best = (gain, r, v, e)
-                        continue
-                    if not free[w] or w in dist:
-                        continue
-                    dw = dist[v] + counted[e]
-                    if dw > limit:
-                        continue
-                    dist[w] = dw
-                    parent[w] = e
-                    queue.append(w)
-            if best is None:
-                k += 1
-                continue
-            gain, r, y, last = best
-            path = [last]
-            while y != a:
-                e = parent[y]
-                path.append(e)
-                free[y] = False
-                y = int(src[e])
-            path.reverse()
-            for t in range(1, r):  # interior nodes of the replaced sub-path become free
-                free[int(src[cycle[(k + t) % m]])] = True
-            if k + r > m:  # the sub-path wraps around: rotate the cycle to start at a
-                cycle[:] = cycle[k:] + cycle[:k]
-                k = 0
-            cycle[k : k + r] = path
-            length += gain
-            gained += gain
-            k += len(path)
+        new, gain = extend_kernel(
+            np.asarray(cycles[ci], dtype=np.int64), adj.src, adj.dst, adj.counted,
+            adj.out_ptr, adj.out_dst, adj.out_edge,
+            free, cap, max_visit, span, adj.dist, adj.aux, adj.mark, adj.queue,
+        )  # fmt: skip
+        if gain:
+            cycles[ci] = new.tolist()
+            gained += int(gain)
     return gained
 
 
@@ -522,12 +505,12 @@ def _fits(comp: Component, cycle: Cycle, limits: SolveLimits) -> bool:
 
 EXACT_NODES = 4000  # components up to this size try the exact cycle formulation
 WEIGHTED_NODES = 5000  # components up to this size get the score tie-break in the assignment
-CARVE_NODES = 5000  # larger ones skip carving (slow, cut-and-close does as well) up to HUGE_NODES
+CARVE_NODES = 5000  # larger ones skip carving (slow, cut-and-close does as well)
 MULTI_STARTS = 4  # repairs from differently ordered assignments (small components only)
 MULTI_START_NODES = 5000
-CLOSE_VISITS = (300,)  # search sizes of cut and close tried on each start (more: no gain measured)
-HUGE_NODES = 100_000  # above: carve, and extend by single edges in one pass (time)
-EXTEND_PASSES = 3  # rounds of the extend local search (stops early without a gain)
+CLOSE_VISITS = 1000  # nodes a closing search of cut and close may visit (300: -0.5 % at 10k)
+CLOSE_VISITS_LARGE = 2500  # the same above FLOW_NODES (1 000 -> 3 000: +3.5 % at 100k)
+EXTEND_PASSES = 8  # rounds of the extend local search (stops early without a gain)
 
 
 def _solve_local(
@@ -544,6 +527,8 @@ def _solve_local(
     weighted = comp.n <= WEIGHTED_NODES or bool(comp.priority.any())
     if not weighted and unit_cycles is not None:
         cycles = unit_cycles
+    elif not weighted:
+        cycles = unit_cover(comp)
     else:
         cycles = assignment(comp, weighted=weighted)
     if all(_fits(comp, c, limits) for c in cycles):
@@ -560,19 +545,18 @@ def _solve_local(
             starts.append(_permuted_assignment(comp, bool(comp.priority.any()), variant))
     best: tuple[list[Cycle], str] | None = None
     best_key = (-1, -1, -1)
-    visits = CLOSE_VISITS if len(starts) > 1 else CLOSE_VISITS[:1]
+    visit = CLOSE_VISITS_LARGE if comp.n > FLOW_NODES else CLOSE_VISITS
     for start in starts:
-        for visit in visits:
-            if best is not None and time.monotonic() > limits.deadline:
-                break
-            result, method = _repair(comp, [list(c) for c in start], limits, depth, visit)
-            key = (
-                sum(int((comp.priority[c] & comp.counted[c]).sum()) for c in result),
-                sum(cycle_length(comp, c) for c in result),
-                sum(int(comp.score[c].sum()) for c in result),
-            )
-            if key > best_key:
-                best, best_key = (result, method), key
+        if best is not None and time.monotonic() > limits.deadline:
+            break
+        result, method = _repair(comp, [list(c) for c in start], limits, depth, visit)
+        key = (
+            sum(int((comp.priority[c] & comp.counted[c]).sum()) for c in result),
+            sum(cycle_length(comp, c) for c in result),
+            sum(int(comp.score[c].sum()) for c in result),
+        )
+        if key > best_key:
+            best, best_key = (result, method), key
     assert best is not None
     return best[0], False, best[1]
 
@@ -597,7 +581,7 @@ def _permuted_assignment(comp: Component, weighted: bool, variant: int) -> list[
 
 
 def _repair(
-    comp: Component, cycles: list[Cycle], limits: SolveLimits, depth: int, visit: int = 300
+    comp: Component, cycles: list[Cycle], limits: SolveLimits, depth: int, visit: int = CLOSE_VISITS
 ) -> tuple[list[Cycle], str]:
     """Relaxation plus repair: keep the fitting cycles, carve, cut and close, extend, recurse."""
     result: list[Cycle] = []
@@ -606,7 +590,7 @@ def _repair(
         if _fits(comp, c, limits):
             result.append(c)
             continue
-        if CARVE_NODES < comp.n <= HUGE_NODES:
+        if comp.n > CARVE_NODES:
             long_cycles.append(c)
             continue
         pieces, rest = carve(comp, c, limits)
@@ -621,7 +605,7 @@ def _repair(
         for c in long_cycles:
             pending[comp.src[c]] = True
         free = ~used & ~pending
-        adj = _Adjacency(comp)
+        adj = adjacency(comp)
         for c in long_cycles:
             pending[comp.src[c]] = False
             result.extend(cut_and_close(comp, c, free, adj, limits, max_visit=visit))
@@ -631,12 +615,9 @@ def _repair(
     for c in result:
         used[comp.src[c]] = True
     free = ~used
-    if comp.n > HUGE_NODES:  # the full search costs too much time there: one edge at a time
-        extend_cycles(comp, result, free, adj, limits, max_visit=100, span=1)
-    else:
-        for _ in range(EXTEND_PASSES):
-            if extend_cycles(comp, result, free, adj, limits) == 0:
-                break
+    for _ in range(EXTEND_PASSES):
+        if extend_cycles(comp, result, free, adj, limits) == 0:
+            break
     keep = np.ones(comp.n, dtype=bool)
     for c in result:
         keep[comp.src[c]] = False
@@ -676,7 +657,7 @@ def _bounded_cycles(comp: Component, limits: SolveLimits) -> list[Cycle]:
 def solve_component(comp: Component, limits: SolveLimits) -> ComponentSolution:
     """Solve one component; cycles are returned as ``comp.edge_ids`` (the parent graph's ids)."""
     started = time.monotonic()
-    bound_cycles = assignment(comp, use_priority=False, weighted=False)
+    bound_cycles = unit_cover(comp)
     bound = sum(cycle_length(comp, c) for c in bound_cycles)
     cycles, optimal, method = _solve_local(_local_view(comp), limits, unit_cycles=bound_cycles)
     found = sum(cycle_length(comp, c) for c in cycles)

@@ -3,7 +3,7 @@
 import numpy as np
 
 from matching.graph import Component
-from matching.solver import SolveLimits, _Adjacency, cycle_length, extend_cycles, solve_component
+from matching.solver import SolveLimits, adjacency, cycle_length, extend_cycles, solve_component
 
 
 def _component(edges: list[tuple[int, int]], n: int) -> Component:
@@ -51,14 +51,14 @@ def test_extend_replaces_a_sub_path_when_it_gains():
     comp = _component([(0, 1), (1, 2), (2, 0), (0, 3), (3, 4), (4, 2)], 5)
     cycles = [[0, 1, 2]]
     free = np.array([False, False, False, True, True])
-    gained = extend_cycles(comp, cycles, free, _Adjacency(comp), SolveLimits(max_len=4))
+    gained = extend_cycles(comp, cycles, free, adjacency(comp), SolveLimits(max_len=4))
     assert gained == 1
     assert cycles == [[3, 4, 5, 2]]
     assert free.tolist() == [False, True, False, False, False]
     # with cap 3 the cycle may not grow
     cycles = [[0, 1, 2]]
     free = np.array([False, False, False, True, True])
-    assert extend_cycles(comp, cycles, free, _Adjacency(comp), SolveLimits(max_len=3)) == 0
+    assert extend_cycles(comp, cycles, free, adjacency(comp), SolveLimits(max_len=3)) == 0
     assert cycles == [[0, 1, 2]]
 
 

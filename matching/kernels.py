@@ -1,0 +1,252 @@
+"""Compiled inner loops of the repair (numba): cut and close, and the sub-path extend.
+
+The repair walks cycles of up to hundreds of thousands of nodes and runs a small bounded
+breadth-first search from nearly every one of them; in plain Python that was most of the
+solve time on large markets. These kernels take the graph as CSR arrays (``Csr``) and plain
+numpy arrays, keep the exact semantics of the documented algorithm (see ``solver.py``), and
+are compiled once per machine (``cache=True`` keeps the machine code in ``__pycache__``).
+
+Scratch arrays (``dist``, ``aux``, ``mark``) are allocated once per component by the caller,
+hold -1 / 0 between calls, and every kernel restores them before it returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+
+@dataclass
+class Csr:
+    """Out- and in-adjacency of a graph in CSR form, each list in edge id order."""
+
+    out_ptr: np.ndarray
+    out_dst: np.ndarray
+    out_edge: np.ndarray
+    in_ptr: np.ndarray
+    in_src: np.ndarray
+    in_edge: np.ndarray
+    src: np.ndarray
+    dst: np.ndarray
+    counted: np.ndarray  # int64 0/1 per edge
+    dist: np.ndarray  # scratch, -1
+    aux: np.ndarray  # scratch
+    mark: np.ndarray  # scratch, 0
+    queue: np.ndarray  # scratch
+
+    @classmethod
+    def build(cls, n: int, src: np.ndarray, dst: np.ndarray, counted: np.ndarray) -> Csr:
+        src = np.ascontiguousarray(src, dtype=np.int64)
+        dst = np.ascontiguousarray(dst, dtype=np.int64)
+        by_src = np.argsort(src, kind="stable")
+        by_dst = np.argsort(dst, kind="stable")
+        return cls(
+            out_ptr=np.searchsorted(src[by_src], np.arange(n + 1)).astype(np.int64),
+            out_dst=dst[by_src],
+            out_edge=by_src.astype(np.int64),
+            in_ptr=np.searchsorted(dst[by_dst], np.arange(n + 1)).astype(np.int64),
+            in_src=src[by_dst],
+            in_edge=by_dst.astype(np.int64),
+            src=src,
+            dst=dst,
+            counted=np.asarray(counted, dtype=np.int64),
+            dist=np.full(n, -1, dtype=np.int64),
+            aux=np.full(n, -1, dtype=np.int64),
+            mark=np.zeros(n, dtype=np.int64),
+            queue=np.zeros(n + 1, dtype=np.int64),
+        )
+
+
+@njit(cache=True)
+def cut_and_close_kernel(  # noqa: PLR0913 - arrays in, arrays out: numba takes no objects
+    edges, src, dst, counted, in_ptr, in_src, in_edge, out_ptr, out_dst, out_edge,
+    free, cap, min_len, max_visit, reach, dist, via, queue,
+):  # fmt: skip
+    """Cut one too-long cycle (as a path: the edge back to its first node is not used) into
+    segments closed through free nodes.
+
+    Returns (flat edge ids of the new cycles, offsets). ``free`` is updated in place.
+    """
+    m = len(edges)
+    out = np.empty(m + 16, dtype=np.int64)
+    n_out = 0
+    ptr = np.zeros(m + 2, dtype=np.int64)
+    n_cyc = 0
+    i = 0
+    while i < m:
+        target = src[edges[i]]
+        # reverse breadth-first search from target through free nodes (counted distance)
+        dist[target] = 0
+        queue[0] = target
+        head = 0
+        tail = 1
+        while head < tail and tail < max_visit:
+            v = queue[head]
+            head += 1
+            for k in range(in_ptr[v], in_ptr[v + 1]):
+                u = in_src[k]
+                if not free[u] or dist[u] >= 0:
+                    continue
+                du = dist[v] + counted[in_edge[k]]
+                if du >= reach:
+                    continue
+                dist[u] = du
+                via[u] = in_edge[k]
+                queue[tail] = u
+                tail += 1
+        best_total = -1
+        best_j = -1
+        best_e = -1
+        best_x = -1
+        seg = 0
+        j = i
+        while j + 1 < m and seg < cap:
+            seg += counted[edges[j]]
+            j += 1
+            vj = src[edges[j]]
+            for k in range(out_ptr[vj], out_ptr[vj + 1]):
+                x = out_dst[k]
+                e = out_edge[k]
+                if x == target:
+                    total = seg + counted[e]
+                elif free[x] and dist[x] >= 0:
+                    total = seg + counted[e] + dist[x]
+                else:
+                    continue
+                if min_len <= total <= cap and total > best_total:
+                    best_total = total
+                    best_j = j
+                    best_e = e
+                    best_x = x
+        if best_total < 0:
+            free[target] = True
+            i += 1
+        else:
+            need = n_out + (best_j - i) + 1 + tail
+            if need > len(out):
+                grown = np.empty(max(2 * len(out), need), dtype=np.int64)
+                grown[:n_out] = out[:n_out]
+                out = grown
+            for t in range(i, best_j):
+                out[n_out] = edges[t]
+                n_out += 1
+            out[n_out] = best_e
+            n_out += 1
+            x = best_x
+            while x != target:
+                e = via[x]
+                out[n_out] = e
+                n_out += 1
+                free[x] = False
+                x = dst[e]
+            for t in range(i, best_j + 1):
+                free[src[edges[t]]] = False
+            n_cyc += 1
+            ptr[n_cyc] = n_out
+            i = best_j + 1
+        for t in range(tail):
+            dist[queue[t]] = -1
+    return out[:n_out], ptr[: n_cyc + 1]
+
+
+@njit(cache=True)
+def extend_kernel(  # noqa: PLR0913
+    cycle, src, dst, counted, out_ptr, out_dst, out_edge,
+    free, cap, max_visit, span, dist, parent, end_r, queue,
+):  # fmt: skip
+    """Grow one cycle by replacing sub-paths with longer paths through free nodes.
+
+    Returns (the new cycle's edge ids, counted edges gained). ``free`` is updated in place;
+    ``end_r`` holds 0 outside calls.
+    """
+    cyc = cycle.copy()
+    length = 0
+    for e in cyc:
+        length += counted[e]
+    gained = 0
+    k = 0
+    while k < len(cyc) and length < cap:
+        m = len(cyc)
+        a = src[cyc[k]]
+        top = min(span, m - 1)
+        removed = 0
+        # end_r[b] = r (1-based) for the ends b of the sub-paths a -> ... -> b
+        rem = np.empty(top + 1, dtype=np.int64)
+        for r in range(1, top + 1):
+            e_r = cyc[(k + r - 1) % m]
+            removed += counted[e_r]
+            rem[r] = removed
+            end_r[dst[e_r]] = r
+        dist[a] = 0
+        queue[0] = a
+        head = 0
+        tail = 1
+        best_gain = 0
+        best_r = -1
+        best_y = -1
+        best_e = -1
+        limit = cap - length + removed
+        while head < tail and tail < max_visit:
+            v = queue[head]
+            head += 1
+            for q in range(out_ptr[v], out_ptr[v + 1]):
+                w = out_dst[q]
+                e = out_edge[q]
+                if end_r[w] > 0:
+                    if v == a:
+                        continue
+                    r = end_r[w]
+                    gain = dist[v] + counted[e] - rem[r]
+                    if gain > 0 and length + gain <= cap and gain > best_gain:
+                        best_gain = gain
+                        best_r = r
+                        best_y = v
+                        best_e = e
+                    continue
+                if not free[w] or dist[w] >= 0:
+                    continue
+                dw = dist[v] + counted[e]
+                if dw > limit:
+                    continue
+                dist[w] = dw
+                parent[w] = e
+                queue[tail] = w
+                tail += 1
+        for r in range(1, top + 1):
+            end_r[dst[cyc[(k + r - 1) % m]]] = 0
+        if best_r < 0:
+            for t in range(tail):
+                dist[queue[t]] = -1
+            k += 1
+            continue
+        # the replacing path a -> ... -> y -> b, in order
+        steps = 0
+        y = best_y
+        while y != a:
+            steps += 1
+            y = src[parent[y]]
+        path = np.empty(steps + 1, dtype=np.int64)
+        path[steps] = best_e
+        y = best_y
+        t = steps - 1
+        while y != a:
+            e = parent[y]
+            path[t] = e
+            free[y] = False
+            y = src[e]
+            t -= 1
+        for t in range(tail):
+            dist[queue[t]] = -1
+        r = best_r
+        for t in range(1, r):  # interior nodes of the replaced sub-path become free
+            free[src[cyc[(k + t) % m]]] = True
+        if k + r > m:  # the sub-path wraps around: rotate the cycle to start at a
+            cyc = np.concatenate((cyc[k:], cyc[:k]))
+            k = 0
+        cyc = np.concatenate((cyc[:k], path, cyc[k + r :]))
+        length += best_gain
+        gained += best_gain
+        k += len(path)
+    return cyc, gained
