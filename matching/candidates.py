@@ -298,7 +298,7 @@ def _top_k(
     """Sort by (want, -score, offer) and keep each want's first ``k``."""
     if len(wants) and offers.max() < 1 << 20 and wants.max() < 1 << 22:
         rank = np.round((1.0 - scores) * 1_000_000).astype(np.int64)
-        order = np.argsort((wants << 41) | (rank << 20) | offers, kind="stable")
+        order = np.argsort((wants << 41) | (rank << 20) | offers)  # keys are distinct
     else:
         order = np.lexsort((offers, -scores, wants))
     wants, offers, scores = wants[order], offers[order], scores[order]

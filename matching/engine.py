@@ -74,22 +74,17 @@ def _build_graph(market: Market, cands: Candidates) -> tuple[Component, np.ndarr
     score = np.round(cands.score * SCORE_SCALE).astype(np.int64)
     item_user = np.array([items[i].user_id for i in node_item.tolist()], dtype=np.int64)
     is_offer = np.array([items[i].kind == OFFER for i in node_item.tolist()], dtype=bool)
-    # want -> offer edges: every want of a user to every offer of the same user
-    order = np.lexsort((node_item, item_user))
-    users_sorted = item_user[order]
-    starts = np.flatnonzero(np.r_[True, users_sorted[1:] != users_sorted[:-1]])
-    ends = np.r_[starts[1:], len(order)]
-    w_src: list[np.ndarray] = []
-    w_dst: list[np.ndarray] = []
-    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
-        group = order[a:b]
-        wants = group[~is_offer[group]]
-        offers = group[is_offer[group]]
-        if len(wants) and len(offers):
-            w_src.append(np.repeat(wants, len(offers)))
-            w_dst.append(np.tile(offers, len(wants)))
-    inner_src = np.concatenate(w_src) if w_src else np.zeros(0, dtype=np.int64)
-    inner_dst = np.concatenate(w_dst) if w_dst else np.zeros(0, dtype=np.int64)
+    # want -> offer edges: every want of a user to every offer of the same user (ordered by
+    # user, then want, then offer)
+    nodes = np.arange(len(node_item))
+    wants = nodes[~is_offer][np.argsort(item_user[~is_offer], kind="stable")]
+    offers = nodes[is_offer][np.argsort(item_user[is_offer], kind="stable")]
+    lo = np.searchsorted(item_user[offers], item_user[wants], side="left")
+    hi = np.searchsorted(item_user[offers], item_user[wants], side="right")
+    count = hi - lo
+    inner_src = np.repeat(wants, count)
+    within = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    inner_dst = offers[np.repeat(lo, count) + within]
     all_src = np.concatenate([src, inner_src])
     all_dst = np.concatenate([dst, inner_dst])
     counted = np.r_[np.ones(len(src), dtype=bool), np.zeros(len(inner_src), dtype=bool)]
