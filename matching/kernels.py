@@ -62,7 +62,7 @@ class Csr:
 @njit(cache=True)
 def cut_and_close_kernel(  # noqa: PLR0913 - arrays in, arrays out: numba takes no objects
     edges, src, dst, counted, in_ptr, in_src, in_edge, out_ptr, out_dst, out_edge,
-    free, cap, min_len, max_visit, reach, dist, via, queue,
+    free, cap, min_len, max_visit, dist, via, queue,
 ):  # fmt: skip
     """Cut one too-long cycle (as a path: the edge back to its first node is not used) into
     segments closed through free nodes.
@@ -90,7 +90,7 @@ def cut_and_close_kernel(  # noqa: PLR0913 - arrays in, arrays out: numba takes 
                 if not free[u] or dist[u] >= 0:
                     continue
                 du = dist[v] + counted[in_edge[k]]
-                if du >= reach:
+                if du >= cap:
                     continue
                 dist[u] = du
                 via[u] = in_edge[k]

@@ -4,8 +4,9 @@ Objective, lexicographic: (1) counted edges on priority (focus user) edges, (2) 
 (satisfied wants), (3) total integer score. Methods, tried in this order:
 
 ``assignment``  every node picks a successor or itself (min-weight perfect matching on the
-                sparse bipartite graph, scipy's LAPJVsp). Exact for uncapped cycles; its count
-                is a proven upper bound for every cap. If all its cycles fit the cap, done.
+                sparse bipartite graph, scipy's LAPJVsp; above ``FLOW_NODES`` the same count
+                as a min-cost circulation, ``circulation``). Exact for uncapped cycles; its
+                count is a proven upper bound for every cap. If all its cycles fit, done.
 ``cycles``      enumerate every cycle within the cap (DFS from each start node through higher
                 nodes only, pruned by 0-1 BFS distances back to the start), then solve the
                 set packing ILP with HiGHS. Exact when enumeration stays under the limit.
@@ -285,7 +286,7 @@ def cut_and_close(
     flat, ptr = cut_and_close_kernel(
         np.asarray(cycle, dtype=np.int64), adj.src, adj.dst, adj.counted,
         adj.in_ptr, adj.in_src, adj.in_edge, adj.out_ptr, adj.out_dst, adj.out_edge,
-        free, cap, limits.min_len, max_visit, cap, adj.dist, adj.aux, adj.queue,
+        free, cap, limits.min_len, max_visit, adj.dist, adj.aux, adj.queue,
     )  # fmt: skip
     return [flat[ptr[i] : ptr[i + 1]].tolist() for i in range(len(ptr) - 1)]
 
