@@ -72,3 +72,17 @@ def test_repair_is_valid_deterministic_and_bounded():
         assert first.method in {"repair", "carve"}
         assert _check(comp, first.cycles, 4) == first.found
         assert 0 < first.found <= first.bound
+
+
+def test_ruin_and_recreate_never_loses_and_is_deterministic(monkeypatch):
+    from matching import solver
+
+    comp = _random_component(400, 3, 2)
+    limits = SolveLimits(max_len=4, cycle_limit=0)
+    monkeypatch.setattr(solver, "LNS_ROUNDS", 0)
+    plain = solve_component(comp, limits)
+    monkeypatch.setattr(solver, "LNS_ROUNDS", 6)
+    searched = solve_component(comp, limits)
+    assert searched.found > plain.found  # 145 -> 170 wants on this graph
+    assert _check(comp, searched.cycles, 4) == searched.found
+    assert solve_component(comp, limits).cycles == searched.cycles

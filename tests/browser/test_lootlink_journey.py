@@ -64,6 +64,16 @@ def click_and_wait(page, selector: str) -> None:
         page.click(selector)
 
 
+def image_width(page, selector: str) -> int:
+    """The decoded width of an image, once it has loaded (card images load lazily, after the
+    page's load event, so reading it right after navigation races the download)."""
+    page.wait_for_function(
+        "s => { const i = document.querySelector(s); return i && i.complete && i.naturalWidth > 0 }",
+        arg=selector,
+    )
+    return page.evaluate("s => document.querySelector(s).naturalWidth", selector)
+
+
 def test_two_gamers_trade_an_item(live_server, chromium, artifacts, tmp_path):
     base = live_server.url
     load_games()  # an earlier transactional test may have flushed the seeded games
@@ -81,13 +91,13 @@ def test_two_gamers_trade_an_item(live_server, chromium, artifacts, tmp_path):
     assert seller.url == f"{base}/listing/{listing.pk}/"
     assert "Это ваше объявление" in seller.inner_text("main")
     assert "12\u00a0499,90\u00a0₽" in seller.inner_text(".listing-price")
-    assert seller.evaluate("document.querySelector('.listing-image img').naturalWidth") == 640
+    assert image_width(seller, ".listing-image img") == 640
 
     # 2. The buyer registers, finds it on the home page (Cyrillic search) and opens it.
     buyer = register(chromium, base, "boris_buyer")
     buyer.goto(f"{base}/?search=НОЖ")
     assert buyer.locator(".listing-card").count() == 1
-    assert buyer.evaluate("document.querySelector('.listing-card img').naturalWidth") == 480
+    assert image_width(buyer, ".listing-card img") == 480
     shot(buyer, artifacts, "home")
     click_and_wait(buyer, ".listing-card .card-title a")
     assert "Доступно для покупки" in buyer.inner_text(".buy-box")
