@@ -262,7 +262,11 @@ def carve(comp: Component, cycle: Cycle, limits: SolveLimits) -> tuple[list[Cycl
 
 def adjacency(comp: Component) -> Csr:
     """CSR adjacency of a component for the compiled repair kernels (built once, reused)."""
-    return Csr.build(comp.n, comp.src, comp.dst, comp.counted)
+    cached = getattr(comp, "_adjacency_cache", None)
+    if cached is None:
+        cached = Csr.build(comp.n, comp.src, comp.dst, comp.counted)
+        comp._adjacency_cache = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def cut_and_close(
@@ -596,18 +600,8 @@ def _ruin_and_recreate(comp: Component, cycles: list[Cycle], limits: SolveLimits
         region = np.zeros(comp.n, dtype=bool)
         region[_ball(adj, int(rng.integers(comp.n)), size)] = True
         result = [c for c in best if not region[comp.src[c]].any()]
-        keep = np.ones(comp.n, dtype=bool)
-        for c in result:
-            keep[comp.src[c]] = False
-        for part in strongly_connected(_local_view(comp).subgraph(keep)):
-            sub, _, _ = _solve_local(part, limits, depth=1, exact=False)
-            result.extend(part.edge_ids[c].tolist() for c in sub)
-        free = np.ones(comp.n, dtype=bool)
-        for c in result:
-            free[comp.src[c]] = False
-        for _ in range(EXTEND_PASSES):
-            if extend_cycles(comp, result, free, adj, limits) == 0:
-                break
+        _solve_rest(comp, result, limits, depth=0, exact=False)
+        _extend_passes(comp, result, ~_on_cycles(comp, result), adj, limits)
         key = _key(comp, result)
         if key > best_key:
             best, best_key = result, key
@@ -672,32 +666,42 @@ def _repair(
         result.extend(pieces)
         if rest:
             long_cycles.append(rest)
-    if long_cycles:
-        used = np.zeros(comp.n, dtype=bool)
-        for c in result:
-            used[comp.src[c]] = True
-        pending = np.zeros(comp.n, dtype=bool)
-        for c in long_cycles:
-            pending[comp.src[c]] = True
-        free = ~used & ~pending
-        adj = adjacency(comp)
-        for c in long_cycles:
-            pending[comp.src[c]] = False
-            result.extend(cut_and_close(comp, c, free, adj, limits, max_visit=visit))
-    else:
+    if not long_cycles:
         return result, "carve"
-    used = np.zeros(comp.n, dtype=bool)
-    for c in result:
-        used[comp.src[c]] = True
-    free = ~used
-    extend_visits = EXTEND_VISITS_LARGE if comp.n > FLOW_NODES else EXTEND_VISITS
+    # nodes of the long cycles are not free: each is cut in turn and frees what it cannot close
+    free = ~_on_cycles(comp, result) & ~_on_cycles(comp, long_cycles)
+    adj = adjacency(comp)
+    for c in long_cycles:
+        result.extend(cut_and_close(comp, c, free, adj, limits, max_visit=visit))
+    _extend_passes(comp, result, ~_on_cycles(comp, result), adj, limits)
+    _solve_rest(comp, result, limits, depth, exact)
+    return result, "repair"
+
+
+def _on_cycles(comp: Component, cycles: list[Cycle]) -> np.ndarray:
+    """Mask of the nodes that lie on ``cycles``."""
+    mask = np.zeros(comp.n, dtype=bool)
+    for c in cycles:
+        mask[comp.src[c]] = True
+    return mask
+
+
+def _extend_passes(
+    comp: Component, cycles: list[Cycle], free: np.ndarray, adj: Csr, limits: SolveLimits
+) -> None:
+    """Extend passes (larger searches above FLOW_NODES) until one gains nothing."""
+    visits = EXTEND_VISITS_LARGE if comp.n > FLOW_NODES else EXTEND_VISITS
     for _ in range(EXTEND_PASSES):
-        if extend_cycles(comp, result, free, adj, limits, max_visit=extend_visits) == 0:
+        if extend_cycles(comp, cycles, free, adj, limits, max_visit=visits) == 0:
             break
-    keep = np.ones(comp.n, dtype=bool)
-    for c in result:
-        keep[comp.src[c]] = False
-    rest_graph = _local_view(comp).subgraph(keep)
+
+
+def _solve_rest(
+    comp: Component, result: list[Cycle], limits: SolveLimits, depth: int, exact: bool
+) -> None:
+    """Add to ``result`` cycles among the nodes it leaves unused: split into components and
+    solved again (to depth 3, then greedy; ``exact=False`` skips enumeration and greedy)."""
+    rest_graph = _local_view(comp).subgraph(~_on_cycles(comp, result))
     for part in strongly_connected(rest_graph):
         if depth < 3 and time.monotonic() < limits.deadline and part.n < comp.n:
             sub, _, _ = _solve_local(part, limits, depth + 1, exact=exact)
@@ -706,7 +710,6 @@ def _repair(
         else:
             continue
         result.extend([part.edge_ids[c].tolist() for c in sub])
-    return result, "repair"
 
 
 def _local_view(comp: Component) -> Component:
