@@ -16,6 +16,7 @@ import json
 import resource
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -124,18 +125,28 @@ def networkx_baseline(
     }
 
 
-def bench_market(users: int, args: argparse.Namespace) -> dict[str, Any]:
-    """Generate a market, solve it, run the baselines; one result row."""
+def bench_market(
+    users: int, args: argparse.Namespace, per_want: int | None = None
+) -> dict[str, Any]:
+    """Generate a market, solve it, run the baselines; one result row.
+
+    ``per_want`` overrides the configured ``candidates_per_want`` (and lifts the budget).
+    """
     market = generate_market(users, seed=args.seed)
     config = MatchConfig(max_cycle=args.max_len, time_limit_s=args.time_limit)
+    label = f"market {users} users (seed {args.seed})"
+    if per_want is not None:
+        config = replace(config, candidates_per_want=per_want, candidate_budget=None)
+        label += f", {per_want} per want"
     result = find_proposals(market, config)
     stats = result.stats
     row: dict[str, Any] = {
-        "input": f"market {users} users (seed {args.seed})",
+        "input": label,
         "users": users,
         "items": len(market.items),
         "max_len": args.max_len,
         "edges": stats.edges,
+        "per_want": stats.candidates_per_want,
         "components": stats.components,
         "largest_component": stats.largest_component,
         "candidates_s": round(stats.candidates_s, 3),
@@ -222,6 +233,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         ("max_len", "cap"),
         ("items", "items"),
         ("edges", "edges"),
+        ("per_want", "per want"),
         ("components", "comps"),
         ("candidates_s", "cand s"),
         ("graph_s", "graph s"),
@@ -267,7 +279,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-len", type=int, default=10, help="cycle cap in users; 0 = none")
     parser.add_argument("--time-limit", type=float, default=120.0)
     parser.add_argument("--baseline-budget", type=float, default=120.0)
-    parser.add_argument("--nx-max-edges", type=int, default=400_000)
+    parser.add_argument("--nx-max-edges", type=int, default=1_500_000)
+    parser.add_argument(
+        "--per-want",
+        help="comma-separated candidates_per_want values: one row per size and value "
+        "(no budget); default: the configured value and budget",
+    )
     parser.add_argument("--no-baselines", action="store_true")
     parser.add_argument("--json", action="store_true", help="print one JSON object per input")
     parser.add_argument("--no-save", action="store_true")
@@ -277,10 +294,15 @@ def main(argv: list[str] | None = None) -> int:
         for path in args.tradelist:
             rows.append(bench_tradelist(path, args))
     else:
+        per_want = [int(k) for k in args.per_want.split(",")] if args.per_want else [None]
         for size in (int(s) for s in args.sizes.split(",") if s):
-            rows.append(bench_market(size, args))
-            if not args.json:
-                print(f"... {size} users done in {rows[-1]['total_s']:.1f} s", file=sys.stderr)
+            for k in per_want:
+                rows.append(bench_market(size, args, k))
+                if not args.json:
+                    print(
+                        f"... {rows[-1]['input']} done in {rows[-1]['total_s']:.1f} s",
+                        file=sys.stderr,
+                    )
     if args.json:
         for row in rows:
             print(json.dumps(row, ensure_ascii=False))
@@ -292,6 +314,8 @@ def main(argv: list[str] | None = None) -> int:
             name = "tradelist-" + "-".join(Path(p).stem for p in args.tradelist)
         else:
             name = "markets-" + args.sizes.replace(",", "-")
+            if args.per_want:
+                name += "-per-want-" + args.per_want.replace(",", "-")
         out = RESULTS / f"{name}-cap{args.max_len}.json"
         out.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         if not args.json:

@@ -242,7 +242,7 @@ MATCH_AUTO_RUN = env_bool("MATCH_AUTO_RUN", default=True)  # a run after a user'
 MATCH_DEBOUNCE_SECONDS = int(os.environ.get("MATCH_DEBOUNCE_SECONDS", "30"))
 MATCH_MAX_CYCLE = int(os.environ.get("MATCH_MAX_CYCLE", "10"))
 MATCH_VALUE_TOLERANCE = float(os.environ.get("MATCH_VALUE_TOLERANCE", "0.3"))
-MATCH_TIME_LIMIT_SECONDS = float(os.environ.get("MATCH_TIME_LIMIT_SECONDS", "60"))
+MATCH_TIME_LIMIT_SECONDS = float(os.environ.get("MATCH_TIME_LIMIT_SECONDS", "120"))
 MATCH_FULL_RUN_MINUTES = int(os.environ.get("MATCH_FULL_RUN_MINUTES", "60"))
 CELERY_BEAT_SCHEDULE = {
     "matching-full-run": {

@@ -33,6 +33,7 @@ class Candidates:
     offer: np.ndarray
     want: np.ndarray
     score: np.ndarray
+    per_want: int | None = None  # the candidate count each want was allowed (None: all)
 
     def __len__(self) -> int:
         return len(self.offer)
@@ -164,7 +165,7 @@ def generate_candidates(market: Market, config: MatchConfig) -> Candidates:
         dtype=np.int64,
     )
     tol = config.value_tolerance
-    k = config.candidates_per_want or None
+    k = per_want_limit(config, _n_wants(market))
     scan = config.scan_per_bucket or None
     kw_matrix = _keyword_matrix(kw_sets)
     set_size = np.array([len(kw) for kw in kw_sets], dtype=np.int64)
@@ -263,14 +264,33 @@ def generate_candidates(market: Market, config: MatchConfig) -> Candidates:
             parts_s.append(s_keep)
     if not parts_w:
         empty = np.zeros(0, dtype=np.int64)
-        return Candidates(empty, empty, np.zeros(0, dtype=np.float64))
+        return Candidates(empty, empty, np.zeros(0, dtype=np.float64), k)
     w_all, o_all, s_all = (np.concatenate(p) for p in (parts_w, parts_o, parts_s))
     # a want can collect the same offer from two of its cities: keep one
     pair = w_all * len(items) + o_all
     _, first = np.unique(pair, return_index=True)
     w_all, o_all, s_all = w_all[first], o_all[first], s_all[first]
     w_all, o_all, s_all = _top_k(w_all, o_all, s_all, k)
-    return Candidates(offer=o_all, want=w_all, score=s_all)
+    return Candidates(offer=o_all, want=w_all, score=s_all, per_want=k)
+
+
+def per_want_limit(config: MatchConfig, wants: int) -> int | None:
+    """How many offers each want keeps: ``candidates_per_want``, lowered so that all wants
+    together keep at most ``candidate_budget`` (never below ``min_candidates_per_want``).
+
+    10 000 users (~13 000 wants) keep 120 each; 100 000 users keep 4 000 000 // ~130 000.
+    """
+    k = config.candidates_per_want or None
+    if k is None or not config.candidate_budget or wants <= 0:
+        return k
+    return max(min(k, config.candidate_budget // wants), min(config.min_candidates_per_want, k))
+
+
+def _n_wants(market: Market) -> int:
+    """Active wants whose owner is a known user (the wants that look for candidates)."""
+    return sum(
+        1 for it in market.items if it.kind == WANT and it.active and it.user_id in market.users
+    )
 
 
 def _bit_similarity(

@@ -190,6 +190,7 @@ def assemble(prepared: PreparedMarket, solutions: list[ComponentSolution]) -> Ma
         graph_s=prepared.timings.get("graph_s", 0.0),
         items=len(items),
         edges=int(prepared.graph.counted.sum()),
+        candidates_per_want=prepared.candidates.per_want,
         components=len(prepared.components),
         largest_component=max((c.n for c in prepared.components), default=0),
     )

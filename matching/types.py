@@ -46,6 +46,9 @@ class MatchConfig:
 
     ``max_cycle`` of 0 or None means no cap on the number of users in a cycle.
     ``candidates_per_want`` of 0 or None keeps every compatible offer (used by tests);
+    ``candidate_budget`` caps the legs kept in total: when wants x ``candidates_per_want``
+    would exceed it, every want keeps ``candidate_budget // wants`` offers instead, but never
+    fewer than ``min_candidates_per_want`` (0 or None: no budget);
     ``scan_per_bucket`` caps how many offers (closest in value) a want scans per bucket.
     The four ``weight_*`` are the score mix and should add up to 1.
     """
@@ -54,9 +57,11 @@ class MatchConfig:
     max_cycle: int | None = 10
     value_tolerance: float = 0.30
     min_text_similarity: float = 0.5
-    candidates_per_want: int | None = 20
+    candidates_per_want: int | None = 120
+    candidate_budget: int | None = 6_500_000
+    min_candidates_per_want: int = 20
     scan_per_bucket: int | None = 1000
-    time_limit_s: float = 60.0
+    time_limit_s: float = 120.0
     weight_value: float = 0.40
     weight_text: float = 0.30
     weight_location: float = 0.10
@@ -150,6 +155,7 @@ class SolveStats:
     total_s: float = 0.0
     items: int = 0
     edges: int = 0
+    candidates_per_want: int | None = None
     components: int = 0
     largest_component: int = 0
     satisfied_wants: int = 0

@@ -79,10 +79,18 @@ def test_ruin_and_recreate_never_loses_and_is_deterministic(monkeypatch):
 
     comp = _random_component(400, 3, 2)
     limits = SolveLimits(max_len=4, cycle_limit=0)
-    monkeypatch.setattr(solver, "LNS_ROUNDS", 0)
+    monkeypatch.setattr(solver, "LNS_ROUNDS", (0, 0))
     plain = solve_component(comp, limits)
-    monkeypatch.setattr(solver, "LNS_ROUNDS", 6)
+    monkeypatch.setattr(solver, "LNS_ROUNDS", (6, 6))
     searched = solve_component(comp, limits)
     assert searched.found > plain.found  # 145 -> 170 wants on this graph
     assert _check(comp, searched.cycles, 4) == searched.found
     assert solve_component(comp, limits).cycles == searched.cycles
+
+
+def test_ruin_and_recreate_rounds_shrink_with_the_component():
+    from matching.solver import _lns_rounds
+
+    assert _lns_rounds(2_474) == 40  # the 1k-user market
+    assert _lns_rounds(20_000) == 5
+    assert _lns_rounds(33_000) == 4  # the 10k-user market: never fewer than 4
