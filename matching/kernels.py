@@ -31,6 +31,8 @@ class Csr:
     src: np.ndarray
     dst: np.ndarray
     counted: np.ndarray  # int64 0/1 per edge
+    sorted_dst: np.ndarray  # out-adjacency with each list sorted by destination (same out_ptr)
+    sorted_edge: np.ndarray
     dist: np.ndarray  # scratch, -1
     aux: np.ndarray  # scratch
     mark: np.ndarray  # scratch, 0
@@ -42,6 +44,7 @@ class Csr:
         dst = np.ascontiguousarray(dst, dtype=np.int64)
         by_src = np.argsort(src, kind="stable")
         by_dst = np.argsort(dst, kind="stable")
+        by_src_dst = np.lexsort((dst, src))
         return cls(
             out_ptr=np.searchsorted(src[by_src], np.arange(n + 1)).astype(np.int64),
             out_dst=dst[by_src],
@@ -52,6 +55,8 @@ class Csr:
             src=src,
             dst=dst,
             counted=np.asarray(counted, dtype=np.int64),
+            sorted_dst=dst[by_src_dst],
+            sorted_edge=by_src_dst.astype(np.int64),
             dist=np.full(n, -1, dtype=np.int64),
             aux=np.full(n, -1, dtype=np.int64),
             mark=np.zeros(n, dtype=np.int64),
@@ -250,3 +255,125 @@ def extend_kernel(  # noqa: PLR0913
         gained += best_gain
         k += len(path)
     return cyc, gained
+
+
+@njit(cache=True)
+def _edge_between(sorted_ptr, sorted_dst, sorted_edge, x, y):
+    """Id of the edge x -> y (binary search in x's destinations, sorted), or -1."""
+    lo = sorted_ptr[x]
+    hi = sorted_ptr[x + 1]
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if sorted_dst[mid] < y:
+            lo = mid + 1
+        else:
+            hi = mid
+    if lo < sorted_ptr[x + 1] and sorted_dst[lo] == y:
+        return sorted_edge[lo]
+    return -1
+
+
+@njit(cache=True)
+def carve_kernel(  # noqa: PLR0913
+    cycle, src, dst, counted, sorted_ptr, sorted_dst, sorted_edge, cap, min_len, local,
+):  # fmt: skip
+    """``solver.carve`` compiled: split segments within the cap off a long cycle by swap moves.
+
+    Returns (flat edge ids of the carved cycles, offsets, the remainder's edge ids: empty when
+    the remainder fits and is the last carved cycle). ``local`` (-1) is scratch, restored.
+    """
+    m = len(cycle)
+    order = np.empty(m, dtype=np.int64)
+    for i in range(m):
+        order[i] = src[cycle[i]]
+        local[order[i]] = i
+    nxt = np.empty(m, dtype=np.int64)  # local index of the successor
+    nxt_edge = np.empty(m, dtype=np.int64)
+    for i in range(m):
+        nxt[i] = local[dst[cycle[i]]]
+        nxt_edge[i] = cycle[i]
+    alive = np.ones(m, dtype=np.bool_)
+    remaining = 0
+    for e in cycle:
+        remaining += counted[e]
+    out = np.empty(m + 16, dtype=np.int64)
+    n_out = 0
+    ptr = np.zeros(m + 2, dtype=np.int64)
+    n_cyc = 0
+    changed = True
+    while changed and remaining > cap:
+        changed = False
+        for ai in range(m):
+            if not alive[ai] or remaining <= cap:
+                continue
+            a = order[ai]
+            bi = nxt[ai]
+            b = order[bi]
+            best_c = -1
+            best_back = -1
+            best_chord = -1
+            best_len = 0
+            length = 0
+            xi = bi
+            steps = 0
+            while xi != ai and steps < 4 * cap + 8:
+                x = order[xi]
+                back = _edge_between(sorted_ptr, sorted_dst, sorted_edge, x, b)
+                di = nxt[xi]
+                if back >= 0 and di != ai:
+                    chord = _edge_between(sorted_ptr, sorted_dst, sorted_edge, a, order[di])
+                    piece_len = length + counted[back]
+                    if chord >= 0 and min_len <= piece_len <= cap:
+                        best_c = xi
+                        best_back = back
+                        best_chord = chord
+                        best_len = piece_len
+                length += counted[nxt_edge[xi]]
+                if length >= cap:
+                    break
+                xi = di
+                steps += 1
+            if best_c < 0:
+                continue
+            yi = bi
+            while yi != best_c:
+                out[n_out] = nxt_edge[yi]
+                n_out += 1
+                alive[yi] = False
+                yi = nxt[yi]
+            alive[best_c] = False
+            out[n_out] = best_back
+            n_out += 1
+            n_cyc += 1
+            ptr[n_cyc] = n_out
+            di = nxt[best_c]
+            nxt[best_c] = bi
+            nxt[ai] = di
+            nxt_edge[ai] = best_chord
+            remaining -= best_len
+            changed = True
+            if n_out + m + 16 > len(out):
+                grown = np.empty(2 * len(out) + m, dtype=np.int64)
+                grown[:n_out] = out[:n_out]
+                out = grown
+    first = -1
+    count = 0
+    for i in range(m):
+        local[order[i]] = -1
+        if alive[i]:
+            count += 1
+            if first < 0:
+                first = i
+    rest = np.empty(count, dtype=np.int64)
+    vi = first
+    for t in range(count):
+        rest[t] = nxt_edge[vi]
+        vi = nxt[vi]
+    if remaining <= cap and min_len <= remaining:
+        for e in rest:
+            out[n_out] = e
+            n_out += 1
+        n_cyc += 1
+        ptr[n_cyc] = n_out
+        return out[:n_out], ptr[: n_cyc + 1], np.empty(0, dtype=np.int64)
+    return out[:n_out], ptr[: n_cyc + 1], rest

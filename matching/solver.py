@@ -30,7 +30,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from matching.graph import Component, strongly_connected
-from matching.kernels import Csr, cut_and_close_kernel, extend_kernel
+from matching.kernels import Csr, carve_kernel, cut_and_close_kernel, extend_kernel
 
 Cycle = list[int]  # local edge indices of one cycle, in order
 
@@ -191,73 +191,15 @@ def carve(comp: Component, cycle: Cycle, limits: SolveLimits) -> tuple[list[Cycl
     of counted edges is unchanged (an edge counts by its source). Segments of at most the cap
     are carved off greedily (the longest fitting one from each node) while any is found.
     Returns the carved cycles and the remainder cycle (empty when the remainder itself fits).
+    The loop runs compiled (``kernels.carve_kernel``).
     """
-    cap = limits.max_len or comp.n
-    nxt: dict[int, int] = {}
-    for e in cycle:
-        s, d = int(comp.src[e]), int(comp.dst[e])
-        nxt[s] = d
-    lookup = _lookup(comp)
-    counted = comp.counted
-    remaining = sum(1 for e in cycle if counted[e])
-    pieces: list[Cycle] = []
-    order = [int(comp.src[e]) for e in cycle]
-    alive = set(order)
-    changed = True
-    while changed and remaining > cap:
-        changed = False
-        for a in order:
-            if a not in alive or remaining <= cap:
-                continue
-            b = nxt[a]
-            best = None
-            length = 0
-            x = b
-            steps = 0
-            while x != a and steps < 4 * cap + 8:
-                # x is a candidate c: segment b..x closed by x -> b
-                back = lookup.get((x, b))
-                d = nxt[x]
-                if back is not None and d != a:
-                    chord = lookup.get((a, d))
-                    piece_len = length + int(counted[back])
-                    if chord is not None and limits.min_len <= piece_len <= cap:
-                        best = (x, back, chord, piece_len)
-                e_x = lookup[(x, d)]
-                length += int(counted[e_x])
-                if length >= cap:
-                    break
-                x = d
-                steps += 1
-            if best is None:
-                continue
-            c, back, chord, piece_len = best
-            piece = []
-            y = b
-            while y != c:
-                piece.append(lookup[(y, nxt[y])])
-                alive.discard(y)
-                y = nxt[y]
-            alive.discard(c)
-            d = nxt[c]
-            piece.append(back)
-            nxt[c] = b
-            nxt[a] = d
-            pieces.append(piece)
-            remaining -= piece_len
-            changed = True
-    rest_nodes = [v for v in order if v in alive]
-    rest: list[int] = []
-    v = rest_nodes[0]
-    while True:
-        rest.append(lookup[(v, nxt[v])])
-        v = nxt[v]
-        if v == rest_nodes[0]:
-            break
-    if remaining <= cap and limits.min_len <= remaining:
-        pieces.append(rest)
-        return pieces, []
-    return pieces, rest
+    adj = adjacency(comp)
+    flat, ptr, rest = carve_kernel(
+        np.asarray(cycle, dtype=np.int64), adj.src, adj.dst, adj.counted,
+        adj.out_ptr, adj.sorted_dst, adj.sorted_edge,
+        limits.max_len or comp.n, limits.min_len, adj.aux,
+    )  # fmt: skip
+    return [flat[ptr[i] : ptr[i + 1]].tolist() for i in range(len(ptr) - 1)], rest.tolist()
 
 
 def adjacency(comp: Component) -> Csr:
@@ -327,17 +269,6 @@ def extend_cycles(
             cycles[ci] = new.tolist()
             gained += int(gain)
     return gained
-
-
-def _lookup(comp: Component) -> dict[tuple[int, int], int]:
-    cached = getattr(comp, "_lookup_cache", None)
-    if cached is None:
-        cached = {
-            (s, d): i
-            for i, (s, d) in enumerate(zip(comp.src.tolist(), comp.dst.tolist(), strict=True))
-        }
-        comp._lookup_cache = cached  # type: ignore[attr-defined]
-    return cached
 
 
 def _cycles_from_successors(comp: Component, succ: np.ndarray) -> list[Cycle]:
@@ -510,7 +441,7 @@ def _fits(comp: Component, cycle: Cycle, limits: SolveLimits) -> bool:
 
 EXACT_NODES = 4000  # components up to this size try the exact cycle formulation
 WEIGHTED_NODES = 5000  # components up to this size get the score tie-break in the assignment
-CARVE_NODES = 5000  # larger ones skip carving (slow, cut-and-close does as well)
+CARVE_NODES = FLOW_NODES  # larger ones skip carving (100k users: 105 576 -> 105 466 with it)
 MULTI_STARTS = 4  # repairs from differently ordered assignments (small components only)
 MULTI_START_NODES = 5000
 CLOSE_VISITS = 1000  # nodes a closing search of cut and close may visit (300: -0.5 % at 10k)

@@ -3,7 +3,14 @@
 import numpy as np
 
 from matching.graph import Component
-from matching.solver import SolveLimits, adjacency, cycle_length, extend_cycles, solve_component
+from matching.solver import (
+    SolveLimits,
+    adjacency,
+    carve,
+    cycle_length,
+    extend_cycles,
+    solve_component,
+)
 
 
 def _component(edges: list[tuple[int, int]], n: int) -> Component:
@@ -60,6 +67,23 @@ def test_extend_replaces_a_sub_path_when_it_gains():
     free = np.array([False, False, False, True, True])
     assert extend_cycles(comp, cycles, free, adjacency(comp), SolveLimits(max_len=3)) == 0
     assert cycles == [[0, 1, 2]]
+
+
+def test_carve_splits_a_long_cycle_by_swaps_without_losing_an_edge():
+    # ring 0 -> 1 -> ... -> 7 -> 0; chords 3 -> 0 and 7 -> 4 swap it into 0..3 and 4..7
+    ring = [(v, (v + 1) % 8) for v in range(8)]
+    comp = _component([*ring, (3, 0), (7, 4)], 8)
+    pieces, rest = carve(comp, list(range(8)), SolveLimits(max_len=4))
+    assert rest == []
+    assert sorted(sorted(int(comp.src[e]) for e in p) for p in pieces) == [
+        [0, 1, 2, 3],
+        [4, 5, 6, 7],
+    ]
+    assert _check(comp, pieces, 4) == 8
+    assert (adjacency(comp).aux == -1).all()  # scratch restored
+    # without the chords nothing can be carved: the whole ring is the remainder
+    plain = _component(ring, 8)
+    assert carve(plain, list(range(8)), SolveLimits(max_len=4)) == ([], list(range(8)))
 
 
 def test_repair_is_valid_deterministic_and_bounded():
