@@ -146,12 +146,14 @@ def generate_candidates(market: Market, config: MatchConfig) -> Candidates:
         by_type_city[(key[0], key[2])].append(key)
     # which wants look into which bucket
     targets: dict[tuple[str, str | None, str], list[int]] = defaultdict(list)
+    n_wants = 0  # active wants of known users: the ones that look for candidates
     for w_idx, want in enumerate(items):
         if want.kind != WANT or not want.active:
             continue
         receiver = market.users.get(want.user_id)
         if receiver is None:
             continue
+        n_wants += 1
         for city in receiver.locations:
             if want.category is None:
                 keys = by_type_city.get((want.exchange_type, city), [])
@@ -165,7 +167,7 @@ def generate_candidates(market: Market, config: MatchConfig) -> Candidates:
         dtype=np.int64,
     )
     tol = config.value_tolerance
-    k = per_want_limit(config, _n_wants(market))
+    k = per_want_limit(config, n_wants)
     scan = config.scan_per_bucket or None
     kw_matrix = _keyword_matrix(kw_sets)
     set_size = np.array([len(kw) for kw in kw_sets], dtype=np.int64)
@@ -285,13 +287,6 @@ def per_want_limit(config: MatchConfig, wants: int) -> int | None:
     if k is None or not config.candidate_budget or wants <= 0:
         return k
     return max(min(k, config.candidate_budget // wants), min(config.min_candidates_per_want, k))
-
-
-def _n_wants(market: Market) -> int:
-    """Active wants whose owner is a known user (the wants that look for candidates)."""
-    return sum(
-        1 for it in market.items if it.kind == WANT and it.active and it.user_id in market.users
-    )
 
 
 def _bit_similarity(

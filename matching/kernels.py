@@ -39,12 +39,14 @@ class Csr:
     queue: np.ndarray  # scratch
 
     @classmethod
-    def build(cls, n: int, src: np.ndarray, dst: np.ndarray, counted: np.ndarray) -> Csr:
+    def build(
+        cls, n: int, src: np.ndarray, dst: np.ndarray, counted: np.ndarray, by_src_dst: np.ndarray
+    ) -> Csr:
+        """``by_src_dst``: the edge ids sorted by (source, destination)."""
         src = np.ascontiguousarray(src, dtype=np.int64)
         dst = np.ascontiguousarray(dst, dtype=np.int64)
         by_src = np.argsort(src, kind="stable")
         by_dst = np.argsort(dst, kind="stable")
-        by_src_dst = np.lexsort((dst, src))
         return cls(
             out_ptr=np.searchsorted(src[by_src], np.arange(n + 1)).astype(np.int64),
             out_dst=dst[by_src],

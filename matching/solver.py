@@ -117,7 +117,7 @@ def circulation(comp: Component) -> list[Cycle]:
     from ortools.graph.python import min_cost_flow
 
     n = comp.n
-    order = np.lexsort((comp.dst, comp.src))
+    order = edge_order(comp)
     src, dst, counted = comp.src[order], comp.dst[order], comp.counted[order]
     starts = np.searchsorted(src, np.arange(n + 1))
     out_deg = np.diff(starts)
@@ -206,8 +206,17 @@ def adjacency(comp: Component) -> Csr:
     """CSR adjacency of a component for the compiled repair kernels (built once, reused)."""
     cached = getattr(comp, "_adjacency_cache", None)
     if cached is None:
-        cached = Csr.build(comp.n, comp.src, comp.dst, comp.counted)
+        cached = Csr.build(comp.n, comp.src, comp.dst, comp.counted, edge_order(comp))
         comp._adjacency_cache = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def edge_order(comp: Component) -> np.ndarray:
+    """Edge ids sorted by (source, destination), computed once per component."""
+    cached = getattr(comp, "_edge_order_cache", None)
+    if cached is None:
+        cached = np.lexsort((comp.dst, comp.src))
+        comp._edge_order_cache = cached  # type: ignore[attr-defined]
     return cached
 
 
@@ -272,7 +281,7 @@ def extend_cycles(
 
 
 def _cycles_from_successors(comp: Component, succ: np.ndarray) -> list[Cycle]:
-    order = np.lexsort((comp.dst, comp.src))
+    order = edge_order(comp)
     keys = comp.src[order] * comp.n + comp.dst[order]
     moving = np.flatnonzero(succ != np.arange(comp.n))
     edge_of = np.full(comp.n, -1, dtype=np.int64)
@@ -681,9 +690,10 @@ def _bounded_cycles(comp: Component, limits: SolveLimits) -> list[Cycle]:
 def solve_component(comp: Component, limits: SolveLimits) -> ComponentSolution:
     """Solve one component; cycles are returned as ``comp.edge_ids`` (the parent graph's ids)."""
     started = time.monotonic()
-    bound_cycles = unit_cover(comp)
+    local = _local_view(comp)  # same edges with identity ids: its sort and adjacency are reused
+    bound_cycles = unit_cover(local)
     bound = sum(cycle_length(comp, c) for c in bound_cycles)
-    cycles, optimal, method = _solve_local(_local_view(comp), limits, unit_cycles=bound_cycles)
+    cycles, optimal, method = _solve_local(local, limits, unit_cycles=bound_cycles)
     found = sum(cycle_length(comp, c) for c in cycles)
     if optimal and not comp.priority.any():
         bound = found
