@@ -243,6 +243,8 @@ MATCH_DEBOUNCE_SECONDS = int(os.environ.get("MATCH_DEBOUNCE_SECONDS", "30"))
 MATCH_MAX_CYCLE = int(os.environ.get("MATCH_MAX_CYCLE", "10"))
 MATCH_VALUE_TOLERANCE = float(os.environ.get("MATCH_VALUE_TOLERANCE", "0.3"))
 MATCH_TIME_LIMIT_SECONDS = float(os.environ.get("MATCH_TIME_LIMIT_SECONDS", "120"))
+# markets with more users are matched in shards of about this many users (0: never split)
+MATCH_SHARD_USERS = int(os.environ.get("MATCH_SHARD_USERS", "15000"))
 MATCH_FULL_RUN_MINUTES = int(os.environ.get("MATCH_FULL_RUN_MINUTES", "60"))
 CELERY_BEAT_SCHEDULE = {
     "matching-full-run": {

@@ -63,18 +63,36 @@ def _user_mask(locations: frozenset[str], bits: dict[str, int]) -> int:
     return mask
 
 
-def _build_buckets(
-    market: Market, bits: dict[str, int]
-) -> dict[tuple[str, str | None, str], _Bucket]:
-    rows: dict[tuple[str, str | None, str], list[int]] = defaultdict(list)
+BucketKey = tuple[str, str | None, str, int]  # exchange type, category, city, shard
+
+
+def shard_count(config: MatchConfig, users: int) -> int:
+    """How many shards a market of ``users`` users is split into (1: not split)."""
+    if not config.shard_users or users <= config.shard_users:
+        return 1
+    return -(-users // config.shard_users)
+
+
+def user_shard(user_id: int, shards: int) -> int:
+    """The shard of a user: a fixed multiplicative hash of the id, so it never depends on who
+    else is in the market (a user stays in their shard as the market changes, unless the
+    number of shards does)."""
+    if shards <= 1:
+        return 0
+    return ((user_id * 0x9E3779B1) & 0xFFFFFFFF) % shards
+
+
+def _build_buckets(market: Market, bits: dict[str, int], shards: int) -> dict[BucketKey, _Bucket]:
+    rows: dict[BucketKey, list[int]] = defaultdict(list)
     for idx, item in enumerate(market.items):
         if item.kind != OFFER or not item.active:
             continue
         user = market.users.get(item.user_id)
         if user is None:
             continue
+        shard = user_shard(item.user_id, shards)
         for city in user.locations:
-            rows[(item.exchange_type, item.category, city)].append(idx)
+            rows[(item.exchange_type, item.category, city, shard)].append(idx)
     buckets = {}
     for key, idxs in rows.items():
         items = [market.items[i] for i in idxs]
@@ -136,16 +154,17 @@ def generate_candidates(market: Market, config: MatchConfig) -> Candidates:
     )
     kw_sets = list(kw_index)
     base = max(len(kw_sets), 1)
-    buckets = _build_buckets(market, bits)
+    shards = shard_count(config, len(market.users))
+    buckets = _build_buckets(market, bits, shards)
     bucket_kw = {
         key: np.array([kw_index[k] for k in b.kw_sets], np.int64)[b.kw]
         for key, b in buckets.items()
     }
-    by_type_city: dict[tuple[str, str], list[tuple[str, str | None, str]]] = defaultdict(list)
+    by_type_city: dict[tuple[str, str, int], list[BucketKey]] = defaultdict(list)
     for key in buckets:
-        by_type_city[(key[0], key[2])].append(key)
+        by_type_city[(key[0], key[2], key[3])].append(key)
     # which wants look into which bucket
-    targets: dict[tuple[str, str | None, str], list[int]] = defaultdict(list)
+    targets: dict[BucketKey, list[int]] = defaultdict(list)
     n_wants = 0  # active wants of known users: the ones that look for candidates
     for w_idx, want in enumerate(items):
         if want.kind != WANT or not want.active:
@@ -154,11 +173,15 @@ def generate_candidates(market: Market, config: MatchConfig) -> Candidates:
         if receiver is None:
             continue
         n_wants += 1
+        shard = user_shard(want.user_id, shards)
         for city in receiver.locations:
             if want.category is None:
-                keys = by_type_city.get((want.exchange_type, city), [])
+                keys = by_type_city.get((want.exchange_type, city, shard), [])
             else:
-                keys = [(want.exchange_type, want.category, city), (want.exchange_type, None, city)]
+                keys = [
+                    (want.exchange_type, want.category, city, shard),
+                    (want.exchange_type, None, city, shard),
+                ]
             for key in keys:
                 if key in buckets:
                     targets[key].append(w_idx)
@@ -167,15 +190,15 @@ def generate_candidates(market: Market, config: MatchConfig) -> Candidates:
         dtype=np.int64,
     )
     tol = config.value_tolerance
-    k = per_want_limit(config, n_wants)
+    k = per_want_limit(config, -(-n_wants // shards))
     scan = config.scan_per_bucket or None
     kw_matrix = _keyword_matrix(kw_sets)
     set_size = np.array([len(kw) for kw in kw_sets], dtype=np.int64)
-    bits_of: dict[tuple[str, str | None, str], tuple[np.ndarray, ...]] = {}
+    bits_of: dict[BucketKey, tuple[np.ndarray, ...]] = {}
     parts_w: list[np.ndarray] = []
     parts_o: list[np.ndarray] = []
     parts_s: list[np.ndarray] = []
-    for key in sorted(targets, key=lambda x: (x[0], x[1] or "", x[2])):
+    for key in sorted(targets, key=lambda x: (x[0], x[1] or "", x[2], x[3])):
         bucket = buckets[key]
         wants = np.array(sorted(set(targets[key])), dtype=np.int64)
         w_items = [items[i] for i in wants.tolist()]

@@ -40,6 +40,7 @@ def match_config(**overrides) -> matching.MatchConfig:
         "max_cycle": settings.MATCH_MAX_CYCLE,
         "value_tolerance": settings.MATCH_VALUE_TOLERANCE,
         "time_limit_s": settings.MATCH_TIME_LIMIT_SECONDS,
+        "shard_users": settings.MATCH_SHARD_USERS or None,
     }
     base.update(overrides)
     return matching.MatchConfig(**base)

@@ -1,7 +1,7 @@
 from collections import Counter
 
 from matching import MatchConfig, find_proposals
-from matching.candidates import generate_candidates, per_want_limit
+from matching.candidates import generate_candidates, per_want_limit, shard_count, user_shard
 from matching.tests.factories import market, offer, want
 
 
@@ -48,3 +48,66 @@ def test_candidates_keep_each_wants_best_offers_within_the_budget():
 def test_stats_report_the_per_want_count_used():
     config = MatchConfig(candidates_per_want=5, candidate_budget=12, min_candidates_per_want=1)
     assert find_proposals(_crowded_market(), config).stats.candidates_per_want == 2
+
+
+def test_markets_up_to_the_shard_size_are_not_split():
+    config = MatchConfig(shard_users=15_000)
+    assert shard_count(config, 15_000) == 1
+    assert shard_count(config, 15_001) == 2
+    assert shard_count(config, 100_000) == 7
+    assert shard_count(MatchConfig(shard_users=None), 10**6) == 1
+
+
+def test_a_users_shard_depends_only_on_the_id_and_the_count():
+    shards = [user_shard(u, 7) for u in range(1, 7001)]
+    assert shards == [user_shard(u, 7) for u in range(1, 7001)]
+    sizes = Counter(shards)
+    assert sorted(sizes) == list(range(7))
+    assert min(sizes.values()) > 900  # roughly even: 1 000 each
+    assert user_shard(12345, 1) == 0
+
+
+def test_sharded_candidates_are_the_unsharded_ones_inside_each_shard():
+    m = _crowded_market()  # 16 users
+    whole = generate_candidates(m, MatchConfig(candidates_per_want=None, shard_users=None))
+    config = MatchConfig(candidates_per_want=None, shard_users=6)  # 3 shards
+    split = generate_candidates(m, config)
+
+    def shard(i):
+        return user_shard(m.items[i].user_id, 3)
+
+    same = {
+        (o, w)
+        for o, w in zip(whole.offer.tolist(), whole.want.tolist(), strict=True)
+        if shard(o) == shard(w)
+    }
+    assert set(zip(split.offer.tolist(), split.want.tolist(), strict=True)) == same
+    assert 0 < len(same) < len(whole)  # the split dropped the cross-shard pairs, kept the rest
+
+
+def test_the_budget_is_shared_per_shard():
+    m = _crowded_market()
+    config = MatchConfig(
+        candidates_per_want=5, candidate_budget=6, min_candidates_per_want=1, shard_users=8
+    )
+    # 2 shards, 6 wants: 3 wants per shard share 6 legs, so each keeps 2 (not 6 // 6 = 1)
+    assert generate_candidates(m, config).per_want == 2
+
+
+def test_a_sharded_market_trades_inside_shards_and_bounds_what_it_solved():
+    # 12 users all offering and wanting bicycles: any two can swap
+    items = [it for u in range(1, 13) for it in (offer(100 + u, u), want(200 + u, u))]
+    m = market(items)
+    config = MatchConfig(shard_users=4, max_cycle=2)  # 3 shards
+    result = find_proposals(m, config)
+    assert result.proposals
+    for proposal in result.proposals:
+        assert len({user_shard(u, 3) for u in proposal.users}) == 1
+    sizes = Counter(user_shard(u, 3) for u in range(1, 13))
+    assert sorted(sizes.values()) == [2, 5, 5]
+    # swaps inside the shards satisfy 2 + 4 + 4 wants, proven optimal for what was solved (the
+    # shards' components, nothing across them); the whole market pairs all 12 users
+    assert result.stats.satisfied_wants == result.stats.bound == 10
+    assert result.stats.components == 3
+    whole = find_proposals(m, MatchConfig(shard_users=None, max_cycle=2))
+    assert whole.stats.satisfied_wants == 12

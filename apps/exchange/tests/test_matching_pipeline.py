@@ -253,3 +253,10 @@ def test_test_flow_is_staff_only_unless_debug(api, settings):
 
 def test_test_flow_rejects_unknown_scenario(staff_api):
     assert_error(staff_api.post("/api/matching/test-flow", {"scenario": "nope"}), 400)
+
+
+def test_the_shard_size_comes_from_settings(settings):
+    settings.MATCH_SHARD_USERS = 15000
+    assert adapter.match_config().shard_users == 15000
+    settings.MATCH_SHARD_USERS = 0  # never split
+    assert adapter.match_config().shard_users is None
