@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matching import Item, Market, MatchConfig, UserInfo, compatible, find_proposals
+from matching.candidates import shard_count, user_shard
 
 NAMES = ("Велосипед", "Самокат", "Книга", "Лампа")
 CITIES = ("Алматы", "Астана")
@@ -39,10 +40,14 @@ def markets(draw, max_users: int = 5):
 
 
 def all_legs(market: Market, config: MatchConfig):
+    """Every compatible offer -> want pair; in a sharded market only pairs inside a shard."""
     offers = [i for i in market.items if i.kind == "offer"]
     wants = [i for i in market.items if i.kind == "want"]
+    shards = shard_count(config, len(market.users))
     legs = []
     for o, w in product(offers, wants):
+        if user_shard(o.user_id, shards) != user_shard(w.user_id, shards):
+            continue
         leg = compatible(o, w, market.users[o.user_id], market.users[w.user_id], config)
         if leg is not None:
             legs.append(leg)
@@ -120,6 +125,18 @@ def test_every_proposal_is_valid(market, cap):
 def test_answer_equals_brute_force_optimum(market, cap):
     config = MatchConfig(max_cycle=cap, candidates_per_want=None)
     result = find_proposals(market, config)
+    assert result.stats.satisfied_wants == brute_force_optimum(market, config)
+
+
+@PROPERTY
+@given(markets(max_users=6), st.sampled_from((2, 3)), st.integers(1, 3))
+def test_sharded_answer_is_valid_stays_in_shards_and_is_optimal(market, cap, shard_users):
+    config = MatchConfig(max_cycle=cap, candidates_per_want=None, shard_users=shard_users)
+    result = find_proposals(market, config)
+    assert_valid(market, config, result)
+    shards = shard_count(config, len(market.users))
+    for proposal in result.proposals:
+        assert len({user_shard(u, shards) for u in proposal.users}) == 1
     assert result.stats.satisfied_wants == brute_force_optimum(market, config)
 
 
