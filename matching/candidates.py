@@ -1,8 +1,10 @@
 """Candidate generation: the best compatible offers for every want, without an all-pairs scan.
 
-Offers are indexed by (exchange type, category, city) and sorted by the compared value (the
-value, or the daily rate for TEMPORARY), so each want looks only at the value window its
-tolerance allows (two bisections) inside the buckets of its own cities. Inside a window the
+Offers are indexed by (exchange type, category, city, shard) and sorted by the compared value
+(the value, or the daily rate for TEMPORARY), so each want looks only at the value window its
+tolerance allows (two bisections) inside the buckets of its own cities and shard (markets
+above ``MatchConfig.shard_users`` users are split into shards of users, ``user_shard``; smaller
+markets are one shard). Inside a window the
 score is computed with numpy using exactly the formulas of ``rules.py``; text similarity is
 computed once per pair of distinct keyword sets and gathered. Wants without a category, and
 offers without one, are compared by text only (similarity above the threshold).
@@ -64,6 +66,7 @@ def _user_mask(locations: frozenset[str], bits: dict[str, int]) -> int:
 
 
 BucketKey = tuple[str, str | None, str, int]  # exchange type, category, city, shard
+_MASK64 = (1 << 64) - 1
 
 
 def shard_count(config: MatchConfig, users: int) -> int:
@@ -73,16 +76,24 @@ def shard_count(config: MatchConfig, users: int) -> int:
     return -(-users // config.shard_users)
 
 
-def user_shard(user_id: int, shards: int) -> int:
-    """The shard of a user: a fixed multiplicative hash of the id, so it never depends on who
-    else is in the market (a user stays in their shard as the market changes, unless the
-    number of shards does)."""
+def user_shard(user_id: int, shards: int, seed: int = 0) -> int:
+    """The shard of a user: a fixed hash (splitmix64's mixer) of the id and ``seed``.
+
+    It never depends on who else is in the market. A new ``seed`` re-draws every shard (the
+    product passes each matching run's id), so users who never shared a shard in one run
+    share one in later runs.
+    """
     if shards <= 1:
         return 0
-    return ((user_id * 0x9E3779B1) & 0xFFFFFFFF) % shards
+    x = (user_id + (seed + 1) * 0x9E3779B97F4A7C15) & _MASK64
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return (x ^ (x >> 31)) % shards
 
 
-def _build_buckets(market: Market, bits: dict[str, int], shards: int) -> dict[BucketKey, _Bucket]:
+def _build_buckets(
+    market: Market, bits: dict[str, int], shards: int, seed: int
+) -> dict[BucketKey, _Bucket]:
     rows: dict[BucketKey, list[int]] = defaultdict(list)
     for idx, item in enumerate(market.items):
         if item.kind != OFFER or not item.active:
@@ -90,7 +101,7 @@ def _build_buckets(market: Market, bits: dict[str, int], shards: int) -> dict[Bu
         user = market.users.get(item.user_id)
         if user is None:
             continue
-        shard = user_shard(item.user_id, shards)
+        shard = user_shard(item.user_id, shards, seed)
         for city in user.locations:
             rows[(item.exchange_type, item.category, city, shard)].append(idx)
     buckets = {}
@@ -155,7 +166,7 @@ def generate_candidates(market: Market, config: MatchConfig) -> Candidates:
     kw_sets = list(kw_index)
     base = max(len(kw_sets), 1)
     shards = shard_count(config, len(market.users))
-    buckets = _build_buckets(market, bits, shards)
+    buckets = _build_buckets(market, bits, shards, config.shard_seed)
     bucket_kw = {
         key: np.array([kw_index[k] for k in b.kw_sets], np.int64)[b.kw]
         for key, b in buckets.items()
@@ -173,7 +184,7 @@ def generate_candidates(market: Market, config: MatchConfig) -> Candidates:
         if receiver is None:
             continue
         n_wants += 1
-        shard = user_shard(want.user_id, shards)
+        shard = user_shard(want.user_id, shards, config.shard_seed)
         for city in receiver.locations:
             if want.category is None:
                 keys = by_type_city.get((want.exchange_type, city, shard), [])
@@ -303,8 +314,10 @@ def per_want_limit(config: MatchConfig, wants: int) -> int | None:
     """How many offers each want keeps: ``candidates_per_want``, lowered so that all wants
     together keep at most ``candidate_budget`` (never below ``min_candidates_per_want``).
 
-    The benchmark's 10 000-user market keeps 120 per want (~1.1 M legs); its 100 000-user
-    market (~165 000 wants) keeps 6 500 000 // wants = 39.
+    ``wants`` is the count per shard (``generate_candidates`` passes wants / shards). The
+    benchmark's 10 000-user market keeps 120 per want (~1.1 M legs); its 100 000-user market
+    has 7 shards of ~23 700 wants and keeps 120 too; unsharded, its ~165 000 wants would keep
+    6 500 000 // 165 000 = 39.
     """
     k = config.candidates_per_want or None
     if k is None or not config.candidate_budget or wants <= 0:

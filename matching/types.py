@@ -52,7 +52,8 @@ class MatchConfig:
     ``scan_per_bucket`` caps how many offers (closest in value) a want scans per bucket.
     ``shard_users``: a market with more users is split into ``ceil(users / shard_users)``
     shards by a fixed hash of the user id; a want looks for offers in its own shard only, so
-    every cycle stays inside one shard and the budget applies per shard (0 or None: never).
+    every cycle stays inside one shard and the budget applies per shard (0 or None: never);
+    ``shard_seed`` re-draws the shards (the product uses the matching run's id).
     The four ``weight_*`` are the score mix and should add up to 1.
     """
 
@@ -65,6 +66,7 @@ class MatchConfig:
     min_candidates_per_want: int = 20
     scan_per_bucket: int | None = 1000
     shard_users: int | None = 15_000
+    shard_seed: int = 0
     time_limit_s: float = 120.0
     weight_value: float = 0.40
     weight_text: float = 0.30

@@ -160,9 +160,10 @@ def matching_run(
     run = MatchingRun.objects.create(scope_user_id=user_id, trigger=trigger)
     try:
         snap = adapter.snapshot(user_ids=sample_user_ids)
-        result = matching.find_proposals(
-            snap.market, config or adapter.match_config(), focus_user=user_id
-        )
+        # each run draws new shards (markets above MATCH_SHARD_USERS users), so users who were
+        # in different shards in one run can be matched in a later one
+        config = config or adapter.match_config(shard_seed=run.pk)
+        result = matching.find_proposals(snap.market, config, focus_user=user_id)
         created, skipped, notified = write_proposals(run=run, snap=snap, found=result.proposals)
     except Exception as exc:  # noqa: BLE001 - a failed run is recorded, the market is untouched
         logger.exception("matching run %s failed", run.pk)
@@ -186,6 +187,7 @@ def matching_run(
             "items": stats.items,
             "edges": stats.edges,
             "components": stats.components,
+            "shard_seed": config.shard_seed,
             "satisfied_wants": stats.satisfied_wants,
             "gap": round(stats.gap, 6),
             "total_s": round(stats.total_s, 4),

@@ -104,10 +104,33 @@ def test_a_sharded_market_trades_inside_shards_and_bounds_what_it_solved():
     for proposal in result.proposals:
         assert len({user_shard(u, 3) for u in proposal.users}) == 1
     sizes = Counter(user_shard(u, 3) for u in range(1, 13))
-    assert sorted(sizes.values()) == [2, 5, 5]
+    assert sorted(sizes.values()) == [3, 4, 5]
     # swaps inside the shards satisfy 2 + 4 + 4 wants, proven optimal for what was solved (the
     # shards' components, nothing across them); the whole market pairs all 12 users
     assert result.stats.satisfied_wants == result.stats.bound == 10
     assert result.stats.components == 3
     whole = find_proposals(m, MatchConfig(shard_users=None, max_cycle=2))
     assert whole.stats.satisfied_wants == 12
+
+
+def test_a_new_seed_draws_new_shards():
+    users = range(1, 2001)
+    before = [user_shard(u, 7, seed=0) for u in users]
+    after = [user_shard(u, 7, seed=1) for u in users]
+    assert min(Counter(after).values()) > 220  # still even: ~286 each (binomial sd ~16)
+    pairs = [(u, v) for u in range(2000) for v in range(u + 1, 2000, 37) if before[u] == before[v]]
+    together = sum(after[u] == after[v] for u, v in pairs)
+    # users who shared a shard share one again only by chance (1 in 7), not because they did
+    assert together < 2 * len(pairs) / 7
+
+
+def test_the_seed_changes_who_can_trade_with_whom():
+    items = [it for u in range(1, 13) for it in (offer(100 + u, u), want(200 + u, u))]
+    m = market(items)
+    crossing = 0  # swaps between users whom seed 0 put in different shards
+    for seed in range(1, 4):
+        config = MatchConfig(shard_users=4, max_cycle=2, shard_seed=seed)
+        for proposal in find_proposals(m, config).proposals:
+            assert len({user_shard(u, 3, seed) for u in proposal.users}) == 1
+            crossing += len({user_shard(u, 3, 0) for u in proposal.users}) > 1
+    assert crossing > 0

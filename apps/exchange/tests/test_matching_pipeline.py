@@ -260,3 +260,17 @@ def test_the_shard_size_comes_from_settings(settings):
     assert adapter.match_config().shard_users == 15000
     settings.MATCH_SHARD_USERS = 0  # never split
     assert adapter.match_config().shard_users is None
+
+
+def test_each_run_draws_its_own_shards(owner, other, monkeypatch):
+    seen = []
+    real = matching.find_proposals
+
+    def spy(market, config, **kw):
+        seen.append(config.shard_seed)
+        return real(market, config, **kw)
+
+    monkeypatch.setattr(matching, "find_proposals", spy)
+    first, second = matching_run(), matching_run()
+    assert seen == [first.pk, second.pk] and first.pk != second.pk
+    assert first.stats["shard_seed"] == first.pk
