@@ -92,7 +92,7 @@ def user_shard(user_id: int, shards: int, seed: int = 0) -> int:
 
 
 def _build_buckets(
-    market: Market, bits: dict[str, int], shards: int, seed: int
+    market: Market, bits: dict[str, int], shard_of: dict[int, int]
 ) -> dict[BucketKey, _Bucket]:
     rows: dict[BucketKey, list[int]] = defaultdict(list)
     for idx, item in enumerate(market.items):
@@ -101,9 +101,8 @@ def _build_buckets(
         user = market.users.get(item.user_id)
         if user is None:
             continue
-        shard = user_shard(item.user_id, shards, seed)
         for city in user.locations:
-            rows[(item.exchange_type, item.category, city, shard)].append(idx)
+            rows[(item.exchange_type, item.category, city, shard_of[item.user_id])].append(idx)
     buckets = {}
     for key, idxs in rows.items():
         items = [market.items[i] for i in idxs]
@@ -166,7 +165,8 @@ def generate_candidates(market: Market, config: MatchConfig) -> Candidates:
     kw_sets = list(kw_index)
     base = max(len(kw_sets), 1)
     shards = shard_count(config, len(market.users))
-    buckets = _build_buckets(market, bits, shards, config.shard_seed)
+    shard_of = {uid: user_shard(uid, shards, config.shard_seed) for uid in market.users}
+    buckets = _build_buckets(market, bits, shard_of)
     bucket_kw = {
         key: np.array([kw_index[k] for k in b.kw_sets], np.int64)[b.kw]
         for key, b in buckets.items()
@@ -184,7 +184,7 @@ def generate_candidates(market: Market, config: MatchConfig) -> Candidates:
         if receiver is None:
             continue
         n_wants += 1
-        shard = user_shard(want.user_id, shards, config.shard_seed)
+        shard = shard_of[want.user_id]
         for city in receiver.locations:
             if want.category is None:
                 keys = by_type_city.get((want.exchange_type, city, shard), [])

@@ -46,13 +46,14 @@ class MatchConfig:
 
     ``max_cycle`` of 0 or None means no cap on the number of users in a cycle.
     ``candidates_per_want`` of 0 or None keeps every compatible offer (used by tests);
-    ``candidate_budget`` caps the legs kept in total: when wants x ``candidates_per_want``
-    would exceed it, every want keeps ``candidate_budget // wants`` offers instead, but never
-    fewer than ``min_candidates_per_want`` (0 or None: no budget);
+    ``candidate_budget`` caps the legs kept per shard (the whole market when it is not split):
+    when wants x ``candidates_per_want`` would exceed it, every want keeps
+    ``candidate_budget // wants`` offers instead, but never fewer than
+    ``min_candidates_per_want`` (0 or None: no budget);
     ``scan_per_bucket`` caps how many offers (closest in value) a want scans per bucket.
     ``shard_users``: a market with more users is split into ``ceil(users / shard_users)``
-    shards by a fixed hash of the user id; a want looks for offers in its own shard only, so
-    every cycle stays inside one shard and the budget applies per shard (0 or None: never);
+    shards by a hash of the user id and ``shard_seed``; a want looks for offers in its own
+    shard only, so every cycle stays inside one shard (0 or None: never split);
     ``shard_seed`` re-draws the shards (the product uses the matching run's id).
     The four ``weight_*`` are the score mix and should add up to 1.
     """

@@ -94,15 +94,23 @@ def test_the_budget_is_shared_per_shard():
     assert generate_candidates(m, config).per_want == 2
 
 
+def _everyone_swaps():
+    """12 users all offering and wanting bicycles: any two can swap."""
+    return market([it for u in range(1, 13) for it in (offer(100 + u, u), want(200 + u, u))])
+
+
+def _shards(proposal, seed=0):
+    """The shards (of 3) the users of a proposal are in."""
+    return {user_shard(u, 3, seed) for u in proposal.users}
+
+
 def test_a_sharded_market_trades_inside_shards_and_bounds_what_it_solved():
-    # 12 users all offering and wanting bicycles: any two can swap
-    items = [it for u in range(1, 13) for it in (offer(100 + u, u), want(200 + u, u))]
-    m = market(items)
+    m = _everyone_swaps()
     config = MatchConfig(shard_users=4, max_cycle=2)  # 3 shards
     result = find_proposals(m, config)
     assert result.proposals
     for proposal in result.proposals:
-        assert len({user_shard(u, 3) for u in proposal.users}) == 1
+        assert len(_shards(proposal)) == 1
     sizes = Counter(user_shard(u, 3) for u in range(1, 13))
     assert sorted(sizes.values()) == [3, 4, 5]
     # swaps inside the shards satisfy 2 + 4 + 4 wants, proven optimal for what was solved (the
@@ -125,12 +133,11 @@ def test_a_new_seed_draws_new_shards():
 
 
 def test_the_seed_changes_who_can_trade_with_whom():
-    items = [it for u in range(1, 13) for it in (offer(100 + u, u), want(200 + u, u))]
-    m = market(items)
+    m = _everyone_swaps()
     crossing = 0  # swaps between users whom seed 0 put in different shards
     for seed in range(1, 4):
         config = MatchConfig(shard_users=4, max_cycle=2, shard_seed=seed)
         for proposal in find_proposals(m, config).proposals:
-            assert len({user_shard(u, 3, seed) for u in proposal.users}) == 1
-            crossing += len({user_shard(u, 3, 0) for u in proposal.users}) > 1
+            assert len(_shards(proposal, seed)) == 1
+            crossing += len(_shards(proposal)) > 1
     assert crossing > 0
