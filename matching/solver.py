@@ -396,8 +396,11 @@ def pack_cycles(
 ) -> tuple[list[Cycle], bool, float]:
     """Best vertex-disjoint subset of ``cycles`` (set packing ILP, HiGHS via scipy.milp).
 
-    Returns the chosen cycles, whether optimality was proven, and the dual bound on the
-    objective expressed in counted edges (priority excluded).
+    Returns the chosen cycles, whether optimality was proven, and HiGHS's dual bound on the
+    objective (counted edges plus a score term below one; ``inf`` when it has none).
+    HiGHS's presolve is off: on pools of long cycles over few nodes it ignored the time limit
+    (a 120-node component with 5 000 cycles of up to 20 nodes: 13 s for a 10 s limit, 72 854
+    cycles: 225 s for 5 s, and no solution at all), while without it the limit holds.
     """
     if not cycles:
         return [], True, 0.0
@@ -416,15 +419,19 @@ def pack_cycles(
         constraints=LinearConstraint(incidence, -np.inf, 1.0),
         integrality=np.ones(len(cycles)),
         bounds=Bounds(0, 1),
-        options={"time_limit": max(time_limit, 1.0), "mip_rel_gap": 0.0, "disp": False},
+        options={
+            "time_limit": max(time_limit, 1.0),
+            "mip_rel_gap": 0.0,
+            "presolve": False,
+            "disp": False,
+        },
     )
-    if res.x is None:
-        return [], False, float(sum(cycle_length(comp, c) for c in cycles))
-    chosen = [cycles[j] for j in np.flatnonzero(res.x > 0.5)]
-    optimal = res.status == 0
     dual = getattr(res, "mip_dual_bound", None)
     bound = -float(dual) if dual is not None and np.isfinite(dual) else float("inf")
-    return chosen, optimal, bound
+    if res.x is None:
+        return [], False, bound
+    chosen = [cycles[j] for j in np.flatnonzero(res.x > 0.5)]
+    return chosen, res.status == 0, bound
 
 
 def greedy_pack(comp: Component, cycles: list[Cycle]) -> list[Cycle]:
@@ -449,6 +456,7 @@ def _fits(comp: Component, cycle: Cycle, limits: SolveLimits) -> bool:
 
 
 EXACT_NODES = 4000  # components up to this size try the exact cycle formulation
+EXACT_SECONDS = 5.0  # most the set-packing ILP may take; unproven, the repair runs as well
 WEIGHTED_NODES = 5000  # components up to this size get the score tie-break in the assignment
 CARVE_NODES = FLOW_NODES  # larger ones skip carving (100k users: 105 576 -> 105 466 with it)
 MULTI_STARTS = 4  # repairs from differently ordered assignments (small components only)
@@ -471,12 +479,16 @@ def _solve_local(
     depth: int = 0,
     unit_cycles: list[Cycle] | None = None,
     exact: bool = True,
-) -> tuple[list[Cycle], bool, str]:
-    """Cycles (local edge ids) for ``comp``; whether the answer is proven optimal; method.
+) -> tuple[list[Cycle], int | None, str]:
+    """Cycles (local edge ids) for ``comp``, a proven bound on its counted edges or None,
+    and the method.
 
     ``unit_cycles`` is an already computed unit-weight assignment of ``comp``, reused when
     the component is too large for the weighted one. ``exact=False`` skips the cycle
-    enumeration (the ruin-and-recreate rounds, which must stay cheap).
+    enumeration (the ruin-and-recreate rounds, which must stay cheap). When the set-packing
+    ILP over every enumerated cycle is not proven within ``EXACT_SECONDS``, the repair runs
+    too and the better answer is kept; the ILP's dual bound still bounds the component,
+    because the pool held every cycle within the cap.
     """
     weighted = comp.n <= WEIGHTED_NODES or bool(comp.priority.any())
     if not weighted and unit_cycles is not None:
@@ -486,31 +498,39 @@ def _solve_local(
     else:
         cycles = assignment(comp, weighted=weighted)
     if all(_fits(comp, c, limits) for c in cycles):
-        return cycles, weighted, "assignment"
+        return (
+            cycles,
+            (sum(cycle_length(comp, c) for c in cycles) if weighted else None),
+            ("assignment"),
+        )
+    packed: list[Cycle] = []
+    proven: int | None = None
     if exact and comp.n <= EXACT_NODES and time.monotonic() < limits.deadline:
         enumerated = enumerate_cycles(comp, limits)
         if enumerated is not None:
-            left = max(limits.deadline - time.monotonic(), 1.0)
-            chosen, optimal, _ = pack_cycles(comp, enumerated, left)
-            return chosen, optimal, "cycles"
+            left = min(max(limits.deadline - time.monotonic(), 1.0), EXACT_SECONDS)
+            packed, optimal, dual = pack_cycles(comp, enumerated, left)
+            if optimal:
+                return packed, sum(cycle_length(comp, c) for c in packed), "cycles"
+            if np.isfinite(dual) and not comp.priority.any():
+                proven = int(np.floor(dual + 1e-6))
     starts = [cycles]
     if depth == 0 and comp.n <= MULTI_START_NODES:
         for variant in range(1, MULTI_STARTS):
             starts.append(_permuted_assignment(comp, bool(comp.priority.any()), variant))
-    best: tuple[list[Cycle], str] | None = None
-    best_key = (-1, -1, -1)
+    best: tuple[list[Cycle], str] = (packed, "cycles")
+    best_key = _key(comp, packed) if packed else (-1, -1, -1)
     visit = CLOSE_VISITS_LARGE if comp.n > FLOW_NODES else CLOSE_VISITS
     for start in starts:
-        if best is not None and time.monotonic() > limits.deadline:
+        if best_key[0] >= 0 and time.monotonic() > limits.deadline:
             break
         result, method = _repair(comp, [list(c) for c in start], limits, depth, visit, exact)
         key = _key(comp, result)
         if key > best_key:
             best, best_key = (result, method), key
-    assert best is not None
     if depth == 0 and comp.n <= LNS_NODES:
-        return _ruin_and_recreate(comp, best[0], limits), False, best[1]
-    return best[0], False, best[1]
+        return _ruin_and_recreate(comp, best[0], limits), proven, best[1]
+    return best[0], proven, best[1]
 
 
 def _key(comp: Component, cycles: list[Cycle]) -> tuple[int, int, int]:
@@ -693,10 +713,10 @@ def solve_component(comp: Component, limits: SolveLimits) -> ComponentSolution:
     local = _local_view(comp)  # same edges with identity ids: its sort and adjacency are reused
     bound_cycles = unit_cover(local)
     bound = sum(cycle_length(comp, c) for c in bound_cycles)
-    cycles, optimal, method = _solve_local(local, limits, unit_cycles=bound_cycles)
+    cycles, proven, method = _solve_local(local, limits, unit_cycles=bound_cycles)
     found = sum(cycle_length(comp, c) for c in cycles)
-    if optimal and not comp.priority.any():
-        bound = found
+    if proven is not None and not comp.priority.any():
+        bound = min(bound, proven)
     return ComponentSolution(
         index=comp.index,
         cycles=[comp.edge_ids[c].tolist() for c in cycles],

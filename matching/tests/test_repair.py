@@ -118,3 +118,42 @@ def test_ruin_and_recreate_rounds_shrink_with_the_component():
     assert _lns_rounds(2_474) == 40  # the 1k-user market
     assert _lns_rounds(20_000) == 5
     assert _lns_rounds(33_000) == 4  # the 10k-user market: never fewer than 4
+
+
+def test_an_unproven_set_packing_falls_back_to_the_repair(monkeypatch):
+    # HiGHS may stop at its time limit with no solution; the answer was then empty (a
+    # 300-user market: 110 of 152 wants). Now the repair runs too and its answer is kept.
+    from matching import solver
+
+    comp = _random_component(300, 3, 1)
+    limits = SolveLimits(max_len=4)
+    with monkeypatch.context() as patch:
+        patch.setattr(solver, "EXACT_NODES", 0)  # no cycle enumeration anywhere
+        repair_only = solve_component(comp, limits)
+    monkeypatch.setattr(solver, "pack_cycles", lambda *args: ([], False, float("inf")))
+    fallen = solve_component(comp, limits)
+    assert fallen.cycles == repair_only.cycles
+    assert fallen.found == repair_only.found > 0
+    assert fallen.bound == repair_only.bound  # no dual bound: the assignment's count
+
+
+def test_an_unproven_set_packing_still_bounds_the_component(monkeypatch):
+    # the pool holds every cycle within the cap, so HiGHS's dual bound is a proven bound
+    from matching import solver
+
+    comp = _random_component(300, 3, 1)
+    exact = solve_component(comp, SolveLimits(max_len=4))
+    assert exact.method == "cycles" and exact.bound == exact.found
+    uncapped = sum(cycle_length(comp, c) for c in solver.unit_cover(comp))
+    assert uncapped > exact.found
+    real = solver.pack_cycles
+
+    def unproven(comp, cycles, time_limit):
+        chosen, _, _ = real(comp, cycles, time_limit)
+        return chosen, False, exact.found + 0.7
+
+    monkeypatch.setattr(solver, "pack_cycles", unproven)
+    bounded = solve_component(comp, SolveLimits(max_len=4))
+    assert bounded.found == exact.found
+    assert bounded.bound == exact.found  # floor(found + 0.7), not the uncapped count
+    _check(comp, bounded.cycles, 4)
