@@ -391,6 +391,9 @@ def enumerate_cycles(comp: Component, limits: SolveLimits) -> list[Cycle] | None
     return cycles
 
 
+PRESOLVE_DENSITY = 100  # cycle-node entries per node up to which HiGHS may presolve
+
+
 def pack_cycles(
     comp: Component, cycles: list[Cycle], time_limit: float
 ) -> tuple[list[Cycle], bool, float]:
@@ -398,9 +401,11 @@ def pack_cycles(
 
     Returns the chosen cycles, whether optimality was proven, and HiGHS's dual bound on the
     objective (counted edges plus a score term below one; ``inf`` when it has none).
-    HiGHS's presolve is off: on pools of long cycles over few nodes it ignored the time limit
-    (a 120-node component with 5 000 cycles of up to 20 nodes: 13 s for a 10 s limit, 72 854
-    cycles: 225 s for 5 s, and no solution at all), while without it the limit holds.
+    HiGHS's presolve is what proves the sparse pools quickly (1k users, cap 3: 7 522 cycles,
+    17 entries per node, optimal in 3 s; without it not proven in 20 s), but on dense pools of
+    long cycles over few nodes it ignores the time limit (a 120-node component, 72 854 cycles,
+    ~11 500 entries per node: 225 s for a 5 s limit, and no solution). Presolve is therefore on
+    only up to ``PRESOLVE_DENSITY`` entries per node; without it the limit holds.
     """
     if not cycles:
         return [], True, 0.0
@@ -414,6 +419,7 @@ def pack_cycles(
         rows.extend(nodes.tolist())
         cols.extend([j] * len(cycle))
     incidence = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(comp.n, len(cycles)))
+    presolve = len(rows) <= PRESOLVE_DENSITY * comp.n
     res = milp(
         c=-values,
         constraints=LinearConstraint(incidence, -np.inf, 1.0),
@@ -422,7 +428,7 @@ def pack_cycles(
         options={
             "time_limit": max(time_limit, 1.0),
             "mip_rel_gap": 0.0,
-            "presolve": False,
+            "presolve": presolve,
             "disp": False,
         },
     )
@@ -456,7 +462,7 @@ def _fits(comp: Component, cycle: Cycle, limits: SolveLimits) -> bool:
 
 
 EXACT_NODES = 4000  # components up to this size try the exact cycle formulation
-EXACT_SECONDS = 5.0  # most the set-packing ILP may take; unproven, the repair runs as well
+EXACT_SECONDS = 10.0  # most the set-packing ILP may take; unproven, the repair runs as well
 WEIGHTED_NODES = 5000  # components up to this size get the score tie-break in the assignment
 CARVE_NODES = FLOW_NODES  # larger ones skip carving (100k users: 105 576 -> 105 466 with it)
 MULTI_STARTS = 4  # repairs from differently ordered assignments (small components only)
