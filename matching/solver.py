@@ -9,7 +9,9 @@ Objective, lexicographic: (1) counted edges on priority (focus user) edges, (2) 
                 count is a proven upper bound for every cap. If all its cycles fit, done.
 ``cycles``      enumerate every cycle within the cap (DFS from each start node through higher
                 nodes only, pruned by 0-1 BFS distances back to the start), then solve the
-                set packing ILP with HiGHS. Exact when enumeration stays under the limit.
+                set packing ILP with HiGHS (at most ``EXACT_SECONDS``). Exact when it is
+                proven; otherwise the repair runs too, the better answer is kept and the
+                ILP's dual bound still bounds the component.
 ``repair``      keep the assignment's cycles that fit, carve / cut and close the long ones,
                 improve by sub-path replacement through free nodes (``extend_cycles``), and
                 re-solve the rest of the component (recursively split into components again)
