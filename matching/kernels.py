@@ -379,3 +379,135 @@ def carve_kernel(  # noqa: PLR0913
         ptr[n_cyc] = n_out
         return out[:n_out], ptr[: n_cyc + 1], np.empty(0, dtype=np.int64)
     return out[:n_out], ptr[: n_cyc + 1], rest
+
+
+@njit(cache=True)
+def enumerate_kernel(  # noqa: PLR0913, PLR0912, PLR0915 - one loop nest, arrays only
+    n, first, last, out_ptr, sorted_dst, sorted_edge, counted, in_ptr, in_src, in_edge,
+    owner, n_owners, cap, min_len, limit,
+):  # fmt: skip
+    """Every cycle through start nodes ``first..last-1`` (each from its smallest node) with
+    ``min_len..cap`` counted edges and distinct owners, in the order of the Python reference
+    (starts ascending, out-edges by destination, depth first).
+
+    Returns (flat edge ids, offsets), or offsets of length 0 when more than ``limit`` cycles.
+    """
+    dist = np.full(n, -1, dtype=np.int64)
+    touched = np.empty(n, dtype=np.int64)
+    level = np.empty(n * 2 + 2, dtype=np.int64)
+    later = np.empty(n * 2 + 2, dtype=np.int64)
+    on_path = np.zeros(n, dtype=np.bool_)
+    owner_on = np.zeros(max(n_owners, 1), dtype=np.bool_)
+    stack_node = np.empty(n + 1, dtype=np.int64)
+    stack_len = np.empty(n + 1, dtype=np.int64)
+    stack_pos = np.empty(n + 1, dtype=np.int64)
+    path = np.empty(n + 1, dtype=np.int64)
+    out = np.empty(1024, dtype=np.int64)
+    offsets = np.empty(1024, dtype=np.int64)
+    offsets[0] = 0
+    found = 0
+    used = 0
+    for start in range(first, last):
+        # 0-1 BFS by levels: distance (counted edges) from nodes >= start back to start
+        n_touched = 1
+        touched[0] = start
+        dist[start] = 0
+        size = 1
+        level[0] = start
+        for d in range(cap + 1):
+            n_later = 0
+            while size > 0:
+                size -= 1
+                v = level[size]
+                if dist[v] != d:
+                    continue
+                for k in range(in_ptr[v], in_ptr[v + 1]):
+                    u = in_src[k]
+                    if u < start:
+                        continue
+                    du = d + counted[in_edge[k]]
+                    if du > cap or (dist[u] != -1 and dist[u] <= du):
+                        continue
+                    if dist[u] == -1:
+                        touched[n_touched] = u
+                        n_touched += 1
+                    dist[u] = du
+                    if du == d:
+                        level[size] = u
+                        size += 1
+                    else:
+                        later[n_later] = u
+                        n_later += 1
+            for i in range(n_later):
+                level[i] = later[i]
+            size = n_later
+            if size == 0:
+                break
+        if n_touched >= 2:
+            depth = 0
+            stack_node[0] = start
+            stack_len[0] = 0
+            stack_pos[0] = out_ptr[start]
+            on_path[start] = True
+            if owner[start] >= 0:
+                owner_on[owner[start]] = True
+            while depth >= 0:
+                node = stack_node[depth]
+                length = stack_len[depth]
+                pos = stack_pos[depth]
+                advanced = False
+                while pos < out_ptr[node + 1]:
+                    nxt = sorted_dst[pos]
+                    e = sorted_edge[pos]
+                    c = counted[e]
+                    pos += 1
+                    if nxt == start:
+                        total = length + c
+                        if min_len <= total <= cap:
+                            found += 1
+                            if found > limit:
+                                for i in range(n_touched):
+                                    dist[touched[i]] = -1
+                                return out[:0], offsets[:0]
+                            need = used + depth + 1
+                            if need > len(out):
+                                grown = np.empty(max(need, 2 * len(out)), dtype=np.int64)
+                                grown[:used] = out[:used]
+                                out = grown
+                            for i in range(depth):
+                                out[used + i] = path[i]
+                            out[used + depth] = e
+                            used = need
+                            if found + 1 > len(offsets):
+                                more = np.empty(2 * len(offsets), dtype=np.int64)
+                                more[:found] = offsets[:found]
+                                offsets = more
+                            offsets[found] = used
+                        continue
+                    if nxt < start or on_path[nxt]:
+                        continue
+                    dn = dist[nxt]
+                    if dn == -1 or length + c + dn > cap:
+                        continue
+                    o = owner[nxt]
+                    if o >= 0 and owner_on[o]:
+                        continue
+                    stack_pos[depth] = pos
+                    path[depth] = e
+                    on_path[nxt] = True
+                    if o >= 0:
+                        owner_on[o] = True
+                    depth += 1
+                    stack_node[depth] = nxt
+                    stack_len[depth] = length + c
+                    stack_pos[depth] = out_ptr[nxt]
+                    advanced = True
+                    break
+                if not advanced:
+                    on_path[node] = False
+                    if owner[node] >= 0:
+                        owner_on[owner[node]] = False
+                    depth -= 1
+        for i in range(n_touched):
+            dist[touched[i]] = -1
+    return out[:used], offsets[: found + 1]

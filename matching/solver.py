@@ -23,7 +23,6 @@ Objective, lexicographic: (1) counted edges on priority (focus user) edges, (2) 
 from __future__ import annotations
 
 import time
-from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,7 +31,13 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from matching.graph import Component, strongly_connected
-from matching.kernels import Csr, carve_kernel, cut_and_close_kernel, extend_kernel
+from matching.kernels import (
+    Csr,
+    carve_kernel,
+    cut_and_close_kernel,
+    enumerate_kernel,
+    extend_kernel,
+)
 
 Cycle = list[int]  # local edge indices of one cycle, in order
 
@@ -310,84 +315,32 @@ def cycle_length(comp: Component, cycle: Cycle) -> int:
     return int(comp.counted[cycle].sum())
 
 
+ENUMERATE_CHUNK = 512  # start nodes per compiled call (the deadline is checked in between)
+
+
 def enumerate_cycles(comp: Component, limits: SolveLimits) -> list[Cycle] | None:
     """Every cycle with min_len..max_len counted edges and distinct owners, or None if too many.
 
     Each cycle is found once, from its smallest node; a node is entered only if the 0-1 BFS
     distance from it back to the start (through nodes above the start) fits the budget left.
+    Compiled (``enumerate_kernel``); the cycles come in the order of the plain-Python
+    reference kept in the tests (starts ascending, out-edges by destination, depth first).
     """
     cap = limits.max_len if limits.max_len else comp.n
-    n = comp.n
-    out_adj: list[list[tuple[int, int, int]]] = [[] for _ in range(n)]
-    in_adj: list[list[tuple[int, int]]] = [[] for _ in range(n)]
-    counted = comp.counted.tolist()
-    for e, (s, d) in enumerate(zip(comp.src.tolist(), comp.dst.tolist(), strict=True)):
-        c = 1 if counted[e] else 0
-        out_adj[s].append((d, e, c))
-        in_adj[d].append((s, c))
-    for adj in out_adj:
-        adj.sort()
-    owner = comp.owner.tolist()
+    adj = adjacency(comp)
+    _, owner = np.unique(comp.owner, return_inverse=True)
+    owner = np.where(comp.owner >= 0, owner - int((comp.owner < 0).any()), -1).astype(np.int64)
+    n_owners = int(owner.max(initial=-1)) + 1
     cycles: list[Cycle] = []
-    inf = cap + 1
-    for start in range(n):
-        # distances (in counted edges) from every node >= start back to start
-        dist = {start: 0}
-        queue: deque[int] = deque([start])
-        while queue:
-            v = queue.popleft()
-            dv = dist[v]
-            for u, c in in_adj[v]:
-                if u < start:
-                    continue
-                du = dv + c
-                if du <= cap and du < dist.get(u, inf):
-                    dist[u] = du
-                    if c:
-                        queue.append(u)
-                    else:
-                        queue.appendleft(u)
-        if len(dist) < 2:
-            continue
-        path_edges: list[int] = []
-        on_path = {start}
-        owners = {owner[start]} if owner[start] >= 0 else set()
-        # iterative DFS: stack of (node, length so far, iterator position)
-        stack: list[tuple[int, int, int]] = [(start, 0, 0)]
-        while stack:
-            node, length, pos = stack.pop()
-            adj = out_adj[node]
-            while pos < len(adj):
-                nxt, e, c = adj[pos]
-                pos += 1
-                if nxt == start:
-                    total = length + c
-                    if limits.min_len <= total <= cap:
-                        cycles.append([*path_edges, e])
-                        if len(cycles) > limits.cycle_limit:
-                            return None
-                    continue
-                if nxt < start or nxt in on_path:
-                    continue
-                dn = dist.get(nxt)
-                if dn is None or length + c + dn > cap:
-                    continue
-                o = owner[nxt]
-                if o >= 0 and o in owners:
-                    continue
-                stack.append((node, length, pos))
-                path_edges.append(e)
-                on_path.add(nxt)
-                if o >= 0:
-                    owners.add(o)
-                stack.append((nxt, length + c, 0))
-                break
-            else:
-                if node != start:
-                    path_edges.pop()
-                    on_path.discard(node)
-                    if owner[node] >= 0:
-                        owners.discard(owner[node])
+    for first in range(0, comp.n, ENUMERATE_CHUNK):
+        flat, offsets = enumerate_kernel(
+            comp.n, first, min(first + ENUMERATE_CHUNK, comp.n), adj.out_ptr, adj.sorted_dst,
+            adj.sorted_edge, adj.counted, adj.in_ptr, adj.in_src, adj.in_edge, owner, n_owners,
+            cap, limits.min_len, limits.cycle_limit - len(cycles),
+        )  # fmt: skip
+        if len(offsets) == 0:
+            return None
+        cycles.extend(flat[a:b].tolist() for a, b in zip(offsets[:-1], offsets[1:], strict=True))
         if time.monotonic() > limits.deadline:
             return None
     return cycles
