@@ -328,8 +328,9 @@ def enumerate_cycles(comp: Component, limits: SolveLimits) -> list[Cycle] | None
     """
     cap = limits.max_len if limits.max_len else comp.n
     adj = adjacency(comp)
-    _, owner = np.unique(comp.owner, return_inverse=True)
-    owner = np.where(comp.owner >= 0, owner - int((comp.owner < 0).any()), -1).astype(np.int64)
+    owned = comp.owner >= 0
+    owner = np.full(comp.n, -1, dtype=np.int64)  # owners renumbered 0..n_owners-1 for the kernel
+    owner[owned] = np.unique(comp.owner[owned], return_inverse=True)[1]
     n_owners = int(owner.max(initial=-1)) + 1
     cycles: list[Cycle] = []
     for first in range(0, comp.n, ENUMERATE_CHUNK):
