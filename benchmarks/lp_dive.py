@@ -36,10 +36,7 @@ ADD_PER_ROUND = 30_000  # columns added per pricing round (best reduced cost fir
 
 def _pool_matrix(comp: Component, cycles: list[list[int]]) -> tuple[csc_matrix, np.ndarray]:
     """Node x cycle incidence and each cycle's number of satisfied wants."""
-    lengths = np.array([len(c) for c in cycles])
-    ptr = np.concatenate([[0], np.cumsum(lengths)])
-    rows = comp.src[np.concatenate([np.asarray(c) for c in cycles])]
-    matrix = csc_matrix((np.ones(len(rows)), rows, ptr), shape=(comp.n, len(cycles)))
+    matrix = solver.cycle_incidence(comp, cycles)
     wants = np.array([solver.cycle_length(comp, c) for c in cycles], dtype=float)
     return matrix, wants
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_matrix
+from scipy.sparse import csc_matrix, csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from matching.graph import Component, strongly_connected
@@ -347,6 +347,14 @@ def enumerate_cycles(comp: Component, limits: SolveLimits) -> list[Cycle] | None
     return cycles
 
 
+def cycle_incidence(comp: Component, cycles: list[Cycle]) -> csc_matrix:
+    """Node x cycle 0/1 matrix of a pool of cycles (the set-packing constraints)."""
+    lengths = np.fromiter((len(c) for c in cycles), dtype=np.int64, count=len(cycles))
+    ptr = np.concatenate([[0], np.cumsum(lengths)])
+    rows = comp.src[np.concatenate([np.asarray(c, dtype=np.int64) for c in cycles])]
+    return csc_matrix((np.ones(len(rows)), rows, ptr), shape=(comp.n, len(cycles)))
+
+
 PRESOLVE_DENSITY = 100  # cycle-node entries per node up to which HiGHS may presolve
 
 
@@ -368,14 +376,8 @@ def pack_cycles(
     weight = _edge_weights(comp)
     count_unit = float(int(comp.score[comp.counted].sum()) + 1)
     values = np.array([weight[c].sum() for c in cycles]) / count_unit
-    rows = []
-    cols = []
-    for j, cycle in enumerate(cycles):
-        nodes = comp.src[cycle]
-        rows.extend(nodes.tolist())
-        cols.extend([j] * len(cycle))
-    incidence = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(comp.n, len(cycles)))
-    presolve = len(rows) <= PRESOLVE_DENSITY * comp.n
+    incidence = cycle_incidence(comp, cycles)
+    presolve = incidence.nnz <= PRESOLVE_DENSITY * comp.n
     res = milp(
         c=-values,
         constraints=LinearConstraint(incidence, -np.inf, 1.0),
