@@ -462,11 +462,8 @@ def _solve_local(
     else:
         cycles = assignment(comp, weighted=weighted)
     if all(_fits(comp, c, limits) for c in cycles):
-        return (
-            cycles,
-            (sum(cycle_length(comp, c) for c in cycles) if weighted else None),
-            ("assignment"),
-        )
+        # the uncapped optimum fits the cap: its count is proven, weighted or not
+        return cycles, sum(cycle_length(comp, c) for c in cycles), "assignment"
     packed: list[Cycle] = []
     proven: int | None = None
     if exact and comp.n <= EXACT_NODES and time.monotonic() < limits.deadline:
