@@ -8,7 +8,8 @@ Objective, lexicographic: (1) counted edges on priority (focus user) edges, (2) 
                 as a min-cost circulation, ``circulation``). Exact for uncapped cycles; its
                 count is a proven upper bound for every cap. If all its cycles fit, done.
 ``cycles``      enumerate every cycle within the cap (DFS from each start node through higher
-                nodes only, pruned by 0-1 BFS distances back to the start), then solve the
+                nodes only, pruned by 0-1 BFS distances back to the start; at a cap of two
+                users by a join, ``two_user_cycles``, at any size), then solve the
                 set packing ILP with HiGHS (at most ``EXACT_SECONDS``). Exact when it is
                 proven; otherwise the repair runs too, the better answer is kept and the
                 ILP's dual bound still bounds the component.
@@ -347,6 +348,61 @@ def enumerate_cycles(comp: Component, limits: SolveLimits) -> list[Cycle] | None
     return cycles
 
 
+def _expand(first: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """``first[i], first[i] + 1, ..., first[i] + count[i] - 1`` for every i, concatenated."""
+    within = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    return np.repeat(first, count) + within
+
+
+def two_user_cycles(comp: Component, limits: SolveLimits) -> list[Cycle] | None:
+    """Every cycle of exactly two counted edges, by a join instead of a search.
+
+    For graphs whose counted edges all lead from one side to the other and whose uncounted
+    edges lead back (offer -> want -> offer of the want's user: every market), a two-user
+    cycle is two *steps* ``a -> b -> a'`` (a counted edge, then an uncounted one) that meet
+    head to tail: ``a -> a'`` and ``a' -> a``. The steps are joined on their end points, so
+    the cost is the number of steps (counted edges times offers per user), not a search from
+    every node: 10k users (32 214 nodes, ~3 M steps) in 0.5 s, where ``enumerate_cycles``
+    needs 23.5 s for the same 13 785 cycles. Returns None when the graph is not of that shape
+    or when there are more than ``limits.cycle_limit`` cycles.
+    """
+    counted = comp.counted
+    tails = np.zeros(comp.n, dtype=bool)
+    tails[comp.src[counted]] = True
+    if tails[comp.dst[counted]].any() or not tails[comp.dst[~counted]].all():
+        return None
+    if tails[comp.src[~counted]].any():
+        return None
+    adj = adjacency(comp)
+    first = np.flatnonzero(counted)
+    heads = comp.dst[first]
+    fanout = adj.out_ptr[heads + 1] - adj.out_ptr[heads]
+    step_counted = np.repeat(first, fanout)
+    step_back = adj.sorted_edge[_expand(adj.out_ptr[heads], fanout)]
+    a, b = comp.src[step_counted], comp.dst[step_back]
+    distinct = (comp.owner[a] != comp.owner[b]) | (comp.owner[a] < 0)
+    step_counted, step_back, a, b = (
+        step_counted[distinct],
+        step_back[distinct],
+        a[distinct],
+        b[distinct],
+    )
+    order = np.argsort(a * comp.n + b, kind="stable")
+    keys = (a * comp.n + b)[order]
+    forward = np.flatnonzero(a < b)
+    reverse = b[forward] * comp.n + a[forward]
+    lo = np.searchsorted(keys, reverse, side="left")
+    count = np.searchsorted(keys, reverse, side="right") - lo
+    if int(count.sum()) > limits.cycle_limit:
+        return None
+    one = np.repeat(forward, count)
+    two = order[_expand(lo, count)]
+    simple = comp.dst[step_counted[one]] != comp.dst[step_counted[two]]  # one want, not two
+    one, two = one[simple], two[simple]
+    table = np.stack([step_counted[one], step_back[one], step_counted[two], step_back[two]], 1)
+    return table.tolist()
+
+
 def cycle_incidence(comp: Component, cycles: list[Cycle]) -> csc_matrix:
     """Node x cycle 0/1 matrix of a pool of cycles (the set-packing constraints)."""
     lengths = np.fromiter((len(c) for c in cycles), dtype=np.int64, count=len(cycles))
@@ -466,8 +522,8 @@ def _solve_local(
         return cycles, sum(cycle_length(comp, c) for c in cycles), "assignment"
     packed: list[Cycle] = []
     proven: int | None = None
-    if exact and comp.n <= EXACT_NODES and time.monotonic() < limits.deadline:
-        enumerated = enumerate_cycles(comp, limits)
+    if exact and time.monotonic() < limits.deadline:
+        enumerated = _exact_pool(comp, limits)
         if enumerated is not None:
             left = min(max(limits.deadline - time.monotonic(), 1.0), EXACT_SECONDS)
             packed, optimal, dual = pack_cycles(comp, enumerated, left)
@@ -492,6 +548,16 @@ def _solve_local(
     if depth == 0 and comp.n <= LNS_NODES:
         return _ruin_and_recreate(comp, best[0], limits), proven, best[1]
     return best[0], proven, best[1]
+
+
+def _exact_pool(comp: Component, limits: SolveLimits) -> list[Cycle] | None:
+    """Every cycle within the cap, or None: two-user cycles by a join at any size (a market
+    asked for bilateral matches only), otherwise the search on components up to EXACT_NODES."""
+    if limits.max_len == 2 and limits.min_len <= 2:
+        pool = two_user_cycles(comp, limits)
+        if pool is not None:
+            return pool
+    return enumerate_cycles(comp, limits) if comp.n <= EXACT_NODES else None
 
 
 def _key(comp: Component, cycles: list[Cycle]) -> tuple[int, int, int]:

@@ -9,7 +9,7 @@ import pytest
 from benchmarks.generator import generate_market
 from matching.engine import prepare
 from matching.graph import Component
-from matching.solver import SolveLimits, enumerate_cycles
+from matching.solver import SolveLimits, enumerate_cycles, two_user_cycles
 from matching.types import MatchConfig
 
 
@@ -135,3 +135,54 @@ def test_too_many_cycles_gives_none():
     total = len(enumerate_cycles(comp, limits))
     assert enumerate_cycles(comp, SolveLimits(max_len=5, cycle_limit=total)) is not None
     assert enumerate_cycles(comp, SolveLimits(max_len=5, cycle_limit=total - 1)) is None
+
+
+def _alternating(users: int, items: int, degree: int, seed: int, owned: bool) -> Component:
+    """Offers -> wants (counted) and wants -> their user's offers (not counted), like a market;
+    without owners every want leads to a few random offers instead."""
+    rng = np.random.default_rng(seed)
+    offers, wants = np.arange(items), np.arange(items, 2 * items)
+    user = rng.integers(0, users, 2 * items)
+    pairs = {(int(o), int(w)) for o in offers for w in rng.choice(wants, degree)}
+    counted = sorted((o, w) for o, w in pairs if user[o] != user[w])
+    if owned:
+        inner = [(int(w), int(o)) for w in wants for o in offers if user[w] == user[o]]
+    else:
+        inner = sorted({(int(w), int(o)) for w in wants for o in rng.choice(offers, 2)})
+    edges = counted + inner
+    return Component(
+        n=2 * items,
+        src=np.array([a for a, _ in edges], dtype=np.int64),
+        dst=np.array([b for _, b in edges], dtype=np.int64),
+        counted=np.r_[np.ones(len(counted), bool), np.zeros(len(inner), bool)],
+        score=np.zeros(len(edges), dtype=np.int64),
+        owner=np.where(np.arange(2 * items) < items, user, -1) if owned else np.full(2 * items, -1),
+    )
+
+
+def _as_sets(cycles: list[list[int]]) -> list[tuple[int, ...]]:
+    return sorted(tuple(sorted(c)) for c in cycles)
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("owned", [True, False])
+def test_two_user_cycles_by_join_equal_the_search(seed, owned):
+    comp = _alternating(users=15, items=40, degree=4, seed=seed, owned=owned)
+    limits = SolveLimits(max_len=2, cycle_limit=1_000_000)
+    expected = _reference(comp, limits)
+    assert expected
+    joined = two_user_cycles(comp, limits)
+    assert _as_sets(joined) == _as_sets(expected)
+    for cycle in joined:  # each is a closed walk in order
+        for a, b in zip(cycle, cycle[1:] + cycle[:1], strict=True):
+            assert comp.dst[a] == comp.src[b]
+
+
+def test_two_user_cycles_on_a_market_component_and_their_limits():
+    comp = prepare(generate_market(300, seed=2), MatchConfig()).components[0]
+    limits = SolveLimits(max_len=2, cycle_limit=1_000_000)
+    joined = two_user_cycles(comp, limits)
+    assert _as_sets(joined) == _as_sets(_reference(comp, limits))
+    assert two_user_cycles(comp, SolveLimits(max_len=2, cycle_limit=len(joined) - 1)) is None
+    # a graph that is not offer -> want -> offer shaped is left to the search
+    assert two_user_cycles(_random(60, 3, 1, owners=0), limits) is None

@@ -157,3 +157,26 @@ def test_an_unproven_set_packing_still_bounds_the_component(monkeypatch):
     assert bounded.found == exact.found
     assert bounded.bound == exact.found  # floor(found + 0.7), not the uncapped count
     _check(comp, bounded.cycles, 4)
+
+
+def test_bilateral_only_is_exact_on_components_of_any_size(monkeypatch):
+    # a cap of two users used to get only the repair above EXACT_NODES (10k users: 5 290 of
+    # the 6 390 wants that two-user swaps can satisfy); the join finds every two-user cycle
+    # at any size, so the set-packing ILP proves the optimum
+    from benchmarks.generator import generate_market
+    from matching import solver
+    from matching.engine import prepare
+    from matching.types import MatchConfig
+
+    comp = max(prepare(generate_market(1000, seed=1), MatchConfig()).components, key=lambda c: c.n)
+    limits = SolveLimits(max_len=2)
+    small = solve_component(comp, limits)  # 2 474 nodes: the search path
+    assert small.method == "cycles" and small.found == small.bound
+    monkeypatch.setattr(solver, "EXACT_NODES", 0)  # as if the component were too large
+    joined = solve_component(comp, limits)
+    assert joined.method == "cycles"
+    assert joined.found == joined.bound == small.found
+    _check(comp, joined.cycles, 2)
+    monkeypatch.setattr(solver, "two_user_cycles", lambda comp, limits: None)
+    repaired = solve_component(comp, limits)
+    assert repaired.method == "repair" and repaired.found < joined.found
