@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import csc_matrix, csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
@@ -411,6 +411,15 @@ def cycle_incidence(comp: Component, cycles: list[Cycle]) -> csc_matrix:
     return csc_matrix((np.ones(len(rows)), rows, ptr), shape=(comp.n, len(cycles)))
 
 
+def _pool_model(comp: Component, cycles: list[Cycle]) -> tuple[np.ndarray, csc_matrix]:
+    """Objective values (focus wants, then counted edges, then a score term below one in
+    total) and the node x cycle constraint matrix of the set-packing model over a pool."""
+    weight = _edge_weights(comp)
+    count_unit = float(int(comp.score[comp.counted].sum()) + 1)
+    values = np.array([weight[c].sum() for c in cycles]) / count_unit
+    return values, cycle_incidence(comp, cycles)
+
+
 PRESOLVE_DENSITY = 100  # cycle-node entries per node up to which HiGHS may presolve
 
 
@@ -429,10 +438,7 @@ def pack_cycles(
     """
     if not cycles:
         return [], True, 0.0
-    weight = _edge_weights(comp)
-    count_unit = float(int(comp.score[comp.counted].sum()) + 1)
-    values = np.array([weight[c].sum() for c in cycles]) / count_unit
-    incidence = cycle_incidence(comp, cycles)
+    values, incidence = _pool_model(comp, cycles)
     presolve = incidence.nnz <= PRESOLVE_DENSITY * comp.n
     res = milp(
         c=-values,
@@ -452,6 +458,41 @@ def pack_cycles(
         return [], False, bound
     chosen = [cycles[j] for j in np.flatnonzero(res.x > 0.5)]
     return chosen, res.status == 0, bound
+
+
+def round_lp(comp: Component, cycles: list[Cycle], time_limit: float) -> tuple[list[Cycle], float]:
+    """The LP relaxation of the set packing over ``cycles``, and a packing rounded from it.
+
+    Returns the cycles taken greedily by LP value (largest first, ties by position; only
+    those the LP uses) and the LP optimum, in the ILP's objective units (``inf`` when HiGHS
+    does not solve it within ``time_limit``). The LP of this formulation is nearly integral
+    on markets (1k users: within 0.4 % of the ILP optimum at caps 2-4), so the rounding keeps
+    most of it. HiGHS's interior point method without presolve: 68 661 cycles over 5 595
+    nodes in 5 s, where the dual simplex needs 8 s.
+    """
+    if not cycles:
+        return [], 0.0
+    values, incidence = _pool_model(comp, cycles)
+    res = linprog(
+        -values,
+        A_ub=incidence,
+        b_ub=np.ones(comp.n),
+        bounds=(0, 1),
+        method="highs-ipm",
+        options={"presolve": False, "time_limit": max(time_limit, 1.0)},
+    )
+    if res.status != 0 or res.x is None:
+        return [], float("inf")
+    used = np.zeros(comp.n, dtype=bool)
+    chosen = []
+    for j in np.argsort(-res.x, kind="stable").tolist():
+        if res.x[j] <= 1e-6:
+            break
+        nodes = comp.src[cycles[j]]
+        if not used[nodes].any():
+            used[nodes] = True
+            chosen.append(cycles[j])
+    return chosen, -float(res.fun)
 
 
 def greedy_pack(comp: Component, cycles: list[Cycle]) -> list[Cycle]:
@@ -476,7 +517,9 @@ def _fits(comp: Component, cycle: Cycle, limits: SolveLimits) -> bool:
 
 
 EXACT_NODES = 4000  # components up to this size try the exact cycle formulation
-EXACT_SECONDS = 10.0  # most the set-packing ILP may take; unproven, the repair runs as well
+EXACT_SECONDS = 10.0  # most the set-packing ILP (and then its LP) may take; the repair runs too
+SMALL_CAP = 4  # caps up to this many users try the cycle pool on larger components:
+SMALL_CAP_NODES = 8000  # 2 000 users (5 595 nodes) at cap 3: 68 661 cycles in 0.75 s
 WEIGHTED_NODES = 5000  # components up to this size get the score tie-break in the assignment
 CARVE_NODES = FLOW_NODES  # larger ones skip carving (100k users: 105 576 -> 105 466 with it)
 MULTI_STARTS = 4  # repairs from differently ordered assignments (small components only)
@@ -522,20 +565,16 @@ def _solve_local(
         return cycles, sum(cycle_length(comp, c) for c in cycles), "assignment"
     packed: list[Cycle] = []
     proven: int | None = None
+    pool_method = "cycles"
     if exact and time.monotonic() < limits.deadline:
-        enumerated = _exact_pool(comp, limits)
-        if enumerated is not None:
-            left = min(max(limits.deadline - time.monotonic(), 1.0), EXACT_SECONDS)
-            packed, optimal, dual = pack_cycles(comp, enumerated, left)
-            if optimal:
-                return packed, sum(cycle_length(comp, c) for c in packed), "cycles"
-            if np.isfinite(dual) and not comp.priority.any():
-                proven = int(np.floor(dual + 1e-6))
+        packed, optimal, proven, pool_method = _from_pool(comp, limits, depth)
+        if optimal:
+            return packed, proven, pool_method
     starts = [cycles]
     if depth == 0 and comp.n <= MULTI_START_NODES:
         for variant in range(1, MULTI_STARTS):
             starts.append(_permuted_assignment(comp, bool(comp.priority.any()), variant))
-    best: tuple[list[Cycle], str] = (packed, "cycles")
+    best: tuple[list[Cycle], str] = (packed, pool_method)
     best_key = _key(comp, packed) if packed else (-1, -1, -1)
     visit = CLOSE_VISITS_LARGE if comp.n > FLOW_NODES else CLOSE_VISITS
     for start in starts:
@@ -550,14 +589,56 @@ def _solve_local(
     return best[0], proven, best[1]
 
 
+def _from_pool(
+    comp: Component, limits: SolveLimits, depth: int
+) -> tuple[list[Cycle], bool, int | None, str]:
+    """The best answer drawn from the pool of every cycle within the cap, if there is one.
+
+    Returns (cycles, proven optimal, proven bound or None, method). The set-packing ILP
+    first; when HiGHS does not prove it, the pool's LP relaxation too: its optimum bounds the
+    component (the pool is complete) and its solution, rounded (``round_lp``) and the rest
+    solved again, is an answer that is often far better than the ILP's incumbent or the repair
+    (2 000 users at cap 3: 1 652 wants and the bound 1 708, where the repair has 1 448 of the
+    uncapped bound 1 941).
+    """
+    pool = _exact_pool(comp, limits)
+    if pool is None:
+        return [], False, None, "cycles"
+    packed, optimal, dual = pack_cycles(comp, pool, _exact_budget(limits))
+    found = sum(cycle_length(comp, c) for c in packed)
+    if optimal:
+        return packed, True, found, "cycles"
+    rounded, lp_value = round_lp(comp, pool, _exact_budget(limits))
+    method = "cycles"
+    if rounded:
+        _solve_rest(comp, rounded, limits, depth, exact=False)
+        if _key(comp, rounded) > _key(comp, packed):
+            packed, method = rounded, "rounding"
+            found = sum(cycle_length(comp, c) for c in packed)
+    bound = min(dual, lp_value)
+    if comp.priority.any() or not np.isfinite(bound):
+        return packed, False, None, method  # the objective then weighs focus wants, not wants
+    proven = int(np.floor(bound + 1e-6))
+    return packed, found >= proven, proven, method
+
+
+def _exact_budget(limits: SolveLimits) -> float:
+    """Seconds HiGHS may take for one model: what is left, between 1 s and EXACT_SECONDS."""
+    return min(max(limits.deadline - time.monotonic(), 1.0), EXACT_SECONDS)
+
+
 def _exact_pool(comp: Component, limits: SolveLimits) -> list[Cycle] | None:
     """Every cycle within the cap, or None: two-user cycles by a join at any size (a market
-    asked for bilateral matches only), otherwise the search on components up to EXACT_NODES."""
+    asked for bilateral matches only), otherwise the search on components up to EXACT_NODES
+    (SMALL_CAP_NODES at caps up to SMALL_CAP users, whose pools stay small)."""
     if limits.max_len == 2 and limits.min_len <= 2:
         pool = two_user_cycles(comp, limits)
         if pool is not None:
             return pool
-    return enumerate_cycles(comp, limits) if comp.n <= EXACT_NODES else None
+    small_cap = bool(limits.max_len) and limits.max_len <= SMALL_CAP
+    if comp.n <= EXACT_NODES or (small_cap and comp.n <= SMALL_CAP_NODES):
+        return enumerate_cycles(comp, limits)
+    return None
 
 
 def _key(comp: Component, cycles: list[Cycle]) -> tuple[int, int, int]:

@@ -129,8 +129,10 @@ def test_an_unproven_set_packing_falls_back_to_the_repair(monkeypatch):
     limits = SolveLimits(max_len=4)
     with monkeypatch.context() as patch:
         patch.setattr(solver, "EXACT_NODES", 0)  # no cycle enumeration anywhere
+        patch.setattr(solver, "SMALL_CAP_NODES", 0)
         repair_only = solve_component(comp, limits)
     monkeypatch.setattr(solver, "pack_cycles", lambda *args: ([], False, float("inf")))
+    monkeypatch.setattr(solver, "round_lp", lambda *args: ([], float("inf")))
     fallen = solve_component(comp, limits)
     assert fallen.cycles == repair_only.cycles
     assert fallen.found == repair_only.found > 0
@@ -173,6 +175,7 @@ def test_bilateral_only_is_exact_on_components_of_any_size(monkeypatch):
     small = solve_component(comp, limits)  # 2 474 nodes: the search path
     assert small.method == "cycles" and small.found == small.bound
     monkeypatch.setattr(solver, "EXACT_NODES", 0)  # as if the component were too large
+    monkeypatch.setattr(solver, "SMALL_CAP_NODES", 0)
     joined = solve_component(comp, limits)
     assert joined.method == "cycles"
     assert joined.found == joined.bound == small.found
@@ -180,3 +183,51 @@ def test_bilateral_only_is_exact_on_components_of_any_size(monkeypatch):
     monkeypatch.setattr(solver, "two_user_cycles", lambda comp, limits: None)
     repaired = solve_component(comp, limits)
     assert repaired.method == "repair" and repaired.found < joined.found
+
+
+def test_the_pool_lp_bounds_and_its_rounding_answers():
+    from matching import solver
+
+    comp = _random_component(300, 3, 1)
+    pool = solver.enumerate_cycles(comp, SolveLimits(max_len=4, cycle_limit=1_000_000))
+    optimum, optimal, _ = solver.pack_cycles(comp, pool, 60.0)
+    assert optimal
+    rounded, lp_value = solver.round_lp(comp, pool, 60.0)
+    best = sum(cycle_length(comp, c) for c in optimum)
+    uncapped = sum(cycle_length(comp, c) for c in solver.unit_cover(comp))
+    assert sum(cycle_length(comp, c) for c in rounded) <= best <= lp_value < uncapped
+    assert sum(cycle_length(comp, c) for c in rounded) >= 0.9 * best
+    nodes = [int(v) for c in rounded for v in comp.src[c]]
+    assert len(nodes) == len(set(nodes))  # vertex-disjoint
+
+
+def test_an_unproven_set_packing_is_rounded_from_its_lp(monkeypatch):
+    # HiGHS without an incumbent: the LP over the pool still gives an answer and a bound
+    from matching import solver
+
+    comp = _random_component(300, 3, 1)
+    limits = SolveLimits(max_len=4)
+    pool = solver.enumerate_cycles(comp, SolveLimits(max_len=4, cycle_limit=1_000_000))
+    _, lp_value = solver.round_lp(comp, pool, 60.0)
+    with monkeypatch.context() as patch:
+        patch.setattr(solver, "EXACT_NODES", 0)
+        patch.setattr(solver, "SMALL_CAP_NODES", 0)
+        repair_only = solve_component(comp, limits)
+    monkeypatch.setattr(solver, "pack_cycles", lambda *args: ([], False, float("inf")))
+    rounded = solve_component(comp, limits)
+    assert rounded.bound == int(np.floor(lp_value + 1e-6)) < repair_only.bound
+    assert rounded.found >= repair_only.found
+    _check(comp, rounded.cycles, 4)
+
+
+def test_small_caps_try_the_pool_on_larger_components(monkeypatch):
+    from matching import solver
+
+    comp = _random_component(300, 3, 1)
+    monkeypatch.setattr(solver, "EXACT_NODES", 100)  # the component is above it
+    small = solve_component(comp, SolveLimits(max_len=3))
+    assert small.method in ("cycles", "rounding") and small.found == small.bound
+    monkeypatch.setattr(solver, "SMALL_CAP_NODES", 100)
+    assert solve_component(comp, SolveLimits(max_len=3)).method == "repair"
+    monkeypatch.setattr(solver, "SMALL_CAP_NODES", 1000)
+    assert solve_component(comp, SolveLimits(max_len=5)).method == "repair"  # not a small cap
