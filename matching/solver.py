@@ -369,9 +369,10 @@ def two_user_cycles(comp: Component, limits: SolveLimits) -> list[Cycle] | None:
     counted = comp.counted
     tails = np.zeros(comp.n, dtype=bool)
     tails[comp.src[counted]] = True
-    if tails[comp.dst[counted]].any() or not tails[comp.dst[~counted]].all():
+    back = ~counted
+    if tails[comp.dst[counted]].any() or tails[comp.src[back]].any():
         return None
-    if tails[comp.src[~counted]].any():
+    if not tails[comp.dst[back]].all():
         return None
     adj = adjacency(comp)
     first = np.flatnonzero(counted)
@@ -381,14 +382,10 @@ def two_user_cycles(comp: Component, limits: SolveLimits) -> list[Cycle] | None:
     step_back = adj.sorted_edge[_expand(adj.out_ptr[heads], fanout)]
     a, b = comp.src[step_counted], comp.dst[step_back]
     distinct = (comp.owner[a] != comp.owner[b]) | (comp.owner[a] < 0)
-    step_counted, step_back, a, b = (
-        step_counted[distinct],
-        step_back[distinct],
-        a[distinct],
-        b[distinct],
-    )
+    step_counted, step_back = step_counted[distinct], step_back[distinct]
+    a, b = a[distinct], b[distinct]
     order = np.argsort(a * comp.n + b, kind="stable")
-    keys = (a * comp.n + b)[order]
+    keys = (a * comp.n + b)[order]  # steps sorted by (start, end)
     forward = np.flatnonzero(a < b)
     reverse = b[forward] * comp.n + a[forward]
     lo = np.searchsorted(keys, reverse, side="left")
