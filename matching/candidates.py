@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import csr_matrix
 
+from matching.graph import expand_ranges
 from matching.rules import effective_value, item_keywords
 from matching.types import OFFER, TEMPORARY, WANT, Market, MatchConfig
 
@@ -255,8 +256,7 @@ def generate_candidates(market: Market, config: MatchConfig) -> Candidates:
             if total == 0:
                 continue
             rep = np.repeat(sel, c)
-            offsets = np.repeat(np.cumsum(c) - c, c)
-            pos = lo[rep] + (np.arange(total) - offsets)
+            pos = expand_ranges(lo[sel], c)
             values = bucket.value[pos]
             wv = w_value[rep]
             diff = np.abs(values - wv)

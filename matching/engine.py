@@ -21,7 +21,13 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from matching.candidates import Candidates, generate_candidates
-from matching.graph import SCORE_SCALE, Component, make_graph, strongly_connected
+from matching.graph import (
+    SCORE_SCALE,
+    Component,
+    expand_ranges,
+    make_graph,
+    strongly_connected,
+)
 from matching.rules import compatible
 from matching.solver import ComponentSolution, SolveLimits
 from matching.solver import solve_component as _solve
@@ -83,8 +89,7 @@ def _build_graph(market: Market, cands: Candidates) -> tuple[Component, np.ndarr
     hi = np.searchsorted(item_user[offers], item_user[wants], side="right")
     count = hi - lo
     inner_src = np.repeat(wants, count)
-    within = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
-    inner_dst = offers[np.repeat(lo, count) + within]
+    inner_dst = offers[expand_ranges(lo, count)]
     all_src = np.concatenate([src, inner_src])
     all_dst = np.concatenate([dst, inner_dst])
     counted = np.r_[np.ones(len(src), dtype=bool), np.zeros(len(inner_src), dtype=bool)]

@@ -77,6 +77,12 @@ class Component:
         )
 
 
+def expand_ranges(first: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """``first[i], first[i] + 1, ..., first[i] + count[i] - 1`` for every i, concatenated."""
+    within = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    return np.repeat(first, count) + within
+
+
 def make_graph(
     n: int,
     src: np.ndarray,

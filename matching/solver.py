@@ -31,7 +31,7 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import csc_matrix, csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-from matching.graph import Component, strongly_connected
+from matching.graph import Component, expand_ranges, strongly_connected
 from matching.kernels import (
     Csr,
     carve_kernel,
@@ -348,12 +348,6 @@ def enumerate_cycles(comp: Component, limits: SolveLimits) -> list[Cycle] | None
     return cycles
 
 
-def _expand(first: np.ndarray, count: np.ndarray) -> np.ndarray:
-    """``first[i], first[i] + 1, ..., first[i] + count[i] - 1`` for every i, concatenated."""
-    within = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
-    return np.repeat(first, count) + within
-
-
 def two_user_cycles(comp: Component, limits: SolveLimits) -> list[Cycle] | None:
     """Every cycle of exactly two counted edges, by a join instead of a search.
 
@@ -379,7 +373,7 @@ def two_user_cycles(comp: Component, limits: SolveLimits) -> list[Cycle] | None:
     heads = comp.dst[first]
     fanout = adj.out_ptr[heads + 1] - adj.out_ptr[heads]
     step_counted = np.repeat(first, fanout)
-    step_back = adj.sorted_edge[_expand(adj.out_ptr[heads], fanout)]
+    step_back = adj.sorted_edge[expand_ranges(adj.out_ptr[heads], fanout)]
     a, b = comp.src[step_counted], comp.dst[step_back]
     distinct = (comp.owner[a] != comp.owner[b]) | (comp.owner[a] < 0)
     step_counted, step_back = step_counted[distinct], step_back[distinct]
@@ -393,7 +387,7 @@ def two_user_cycles(comp: Component, limits: SolveLimits) -> list[Cycle] | None:
     if int(count.sum()) > limits.cycle_limit:
         return None
     one = np.repeat(forward, count)
-    two = order[_expand(lo, count)]
+    two = order[expand_ranges(lo, count)]
     simple = comp.dst[step_counted[one]] != comp.dst[step_counted[two]]  # one want, not two
     one, two = one[simple], two[simple]
     table = np.stack([step_counted[one], step_back[one], step_counted[two], step_back[two]], 1)
