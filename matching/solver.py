@@ -521,9 +521,12 @@ EXTEND_PASSES = 8  # rounds of the extend local search (stops early without a ga
 EXTEND_VISITS = 300  # nodes one extend search may visit (1 000: no gain at 10k)
 EXTEND_VISITS_LARGE = 2000  # the same above FLOW_NODES (1 000 -> 2 000: +0.2 % at 100k)
 LNS_NODES = FLOW_NODES  # components up to this size get ruin-and-recreate rounds
-LNS_ROUNDS = (4, 40)  # fewest and most rounds (deterministic counts, see _lns_rounds)
-LNS_NODE_ROUNDS = 100_000  # rounds x component nodes: 40 rounds on 1k users, 4 on 10k
-LNS_REGION = 0.05  # share of the component's nodes around the seed node whose cycles are dropped
+LNS_ROUNDS = (4, 40)  # fewest and most wide rounds (deterministic counts, see _lns_rounds)
+LNS_NODE_ROUNDS = 100_000  # wide rounds x component nodes: 40 rounds on 1k users, 4 on 10k
+LNS_REGION = 0.05  # share of the component's nodes around the seed node a wide round drops
+LOCAL_ROUNDS = 1280  # most local rounds (see _local_rounds)
+LOCAL_NODE_ROUNDS = 1_300_000  # local rounds x component nodes: 525 on 1k users, 40 on 10k
+LOCAL_REGION_NODES = 50  # nodes around the seed node whose cycles a local round drops
 LNS_SEED = 12345
 
 
@@ -645,27 +648,46 @@ def _ruin_and_recreate(comp: Component, cycles: list[Cycle], limits: SolveLimits
     """Large-neighbourhood search on a repaired answer, a fixed number of rounds.
 
     Each round drops every cycle that touches a region (a breadth-first ball, in either edge
-    direction, of ``LNS_REGION`` of the nodes around a seeded pseudo-random node), solves what
-    is unused again (components, assignment, repair, recursion: ``_solve_local`` at depth 1),
-    runs the extend passes on the whole answer, and keeps the result only if it is better
-    (focus wants, wants, score). Seeded and round-counted, so deterministic.
+    direction, around a seeded pseudo-random node), solves nodes left unused again
+    (components, assignment, repair, recursion: ``_solve_local`` at depth 1), runs the extend
+    passes on the whole answer, and keeps the result only if it is better (focus wants,
+    wants, score). Wide rounds first (``_lns_rounds``): a region of ``LNS_REGION`` of the
+    nodes, and every unused node is solved again. Then local rounds (``_local_rounds``),
+    each much cheaper: a region of ``LOCAL_REGION_NODES``, and only the freed nodes and the
+    unused nodes next to them are solved again. Seeded and round-counted, so deterministic.
     """
     adj = adjacency(comp)
     rng = np.random.default_rng(LNS_SEED)
     best, best_key = cycles, _key(comp, cycles)
-    size = max(int(LNS_REGION * comp.n), 2)
-    for _ in range(_lns_rounds(comp.n)):
+    wide = _lns_rounds(comp.n)
+    for i in range(wide + _local_rounds(comp.n)):
         if time.monotonic() > limits.deadline:
             break
+        size = max(int(LNS_REGION * comp.n), 2) if i < wide else LOCAL_REGION_NODES
         region = np.zeros(comp.n, dtype=bool)
         region[_ball(adj, int(rng.integers(comp.n)), size)] = True
         result = [c for c in best if not region[comp.src[c]].any()]
-        _solve_rest(comp, result, limits, depth=0, exact=False)
+        within = None
+        if i >= wide:
+            unused = ~_on_cycles(comp, result)
+            within = _near(adj, unused & (region | _on_cycles(comp, best)), unused)
+        _solve_rest(comp, result, limits, depth=0, exact=False, within=within)
         _extend_passes(comp, result, ~_on_cycles(comp, result), adj, limits)
         key = _key(comp, result)
         if key > best_key:
             best, best_key = result, key
     return best
+
+
+def _near(adj: Csr, nodes: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """``nodes`` and their neighbours (either edge direction) among ``allowed``."""
+    at = np.flatnonzero(nodes)
+    outs = adj.out_dst[expand_ranges(adj.out_ptr[at], adj.out_ptr[at + 1] - adj.out_ptr[at])]
+    ins = adj.in_src[expand_ranges(adj.in_ptr[at], adj.in_ptr[at + 1] - adj.in_ptr[at])]
+    near = nodes.copy()
+    near[outs] = True
+    near[ins] = True
+    return near & allowed
 
 
 def _lns_rounds(n: int) -> int:
@@ -677,6 +699,13 @@ def _lns_rounds(n: int) -> int:
     """
     fewest, most = LNS_ROUNDS
     return max(fewest, min(most, LNS_NODE_ROUNDS // max(n, 1)))
+
+
+def _local_rounds(n: int) -> int:
+    """Local ruin-and-recreate rounds for a component of ``n`` nodes: their cost grows with
+    the component (the extend passes cover the whole answer), and a small component needs no
+    more than ``n // 2`` of them (each drops ~50 nodes' cycles)."""
+    return min(LOCAL_ROUNDS, LOCAL_NODE_ROUNDS // max(n, 1), n // 2)
 
 
 def _ball(adj: Csr, start: int, size: int) -> list[int]:
@@ -768,11 +797,18 @@ def _extend_passes(
 
 
 def _solve_rest(
-    comp: Component, result: list[Cycle], limits: SolveLimits, depth: int, exact: bool
+    comp: Component,
+    result: list[Cycle],
+    limits: SolveLimits,
+    depth: int,
+    exact: bool,
+    within: np.ndarray | None = None,
 ) -> None:
-    """Add to ``result`` cycles among the nodes it leaves unused: split into components and
-    solved again (to depth 3, then greedy; ``exact=False`` skips enumeration and greedy)."""
-    rest_graph = _local_view(comp).subgraph(~_on_cycles(comp, result))
+    """Add to ``result`` cycles among the nodes it leaves unused (and ``within``, if given):
+    split into components and solved again (to depth 3, then greedy; ``exact=False`` skips
+    enumeration and greedy)."""
+    rest = ~_on_cycles(comp, result)
+    rest_graph = _local_view(comp).subgraph(rest if within is None else rest & within)
     for part in strongly_connected(rest_graph):
         if depth < 3 and time.monotonic() < limits.deadline and part.n < comp.n:
             sub, _, _ = _solve_local(part, limits, depth + 1, exact=exact)

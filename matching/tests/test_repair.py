@@ -104,12 +104,21 @@ def test_ruin_and_recreate_never_loses_and_is_deterministic(monkeypatch):
     comp = _random_component(400, 3, 2)
     limits = SolveLimits(max_len=4, cycle_limit=0)
     monkeypatch.setattr(solver, "LNS_ROUNDS", (0, 0))
+    monkeypatch.setattr(solver, "LOCAL_ROUNDS", 0)
     plain = solve_component(comp, limits)
     monkeypatch.setattr(solver, "LNS_ROUNDS", (6, 6))
-    searched = solve_component(comp, limits)
-    assert searched.found > plain.found  # 145 -> 170 wants on this graph
-    assert _check(comp, searched.cycles, 4) == searched.found
-    assert solve_component(comp, limits).cycles == searched.cycles
+    wide = solve_component(comp, limits)
+    assert wide.found > plain.found  # 145 -> 170 wants on this graph
+    monkeypatch.setattr(solver, "LNS_ROUNDS", (0, 0))
+    monkeypatch.setattr(solver, "LOCAL_ROUNDS", 100)
+    local = solve_component(comp, limits)
+    assert local.found > plain.found  # local rounds alone: only freed nodes and their neighbours
+    monkeypatch.setattr(solver, "LNS_ROUNDS", (6, 6))
+    both = solve_component(comp, limits)
+    assert both.found >= wide.found
+    for searched in (wide, local, both):
+        assert _check(comp, searched.cycles, 4) == searched.found
+    assert solve_component(comp, limits).cycles == both.cycles
 
 
 def test_ruin_and_recreate_rounds_shrink_with_the_component():
@@ -118,6 +127,12 @@ def test_ruin_and_recreate_rounds_shrink_with_the_component():
     assert _lns_rounds(2_474) == 40  # the 1k-user market
     assert _lns_rounds(20_000) == 5
     assert _lns_rounds(33_000) == 4  # the 10k-user market: never fewer than 4
+    from matching.solver import _local_rounds
+
+    assert _local_rounds(100) == 50  # a small component: half its node count
+    assert _local_rounds(900) == 450
+    assert _local_rounds(2_474) == 525
+    assert _local_rounds(32_214) == 40  # the 10k-user market
 
 
 def test_an_unproven_set_packing_falls_back_to_the_repair(monkeypatch):
