@@ -659,6 +659,7 @@ def _ruin_and_recreate(comp: Component, cycles: list[Cycle], limits: SolveLimits
     adj = adjacency(comp)
     rng = np.random.default_rng(LNS_SEED)
     best, best_key = cycles, _key(comp, cycles)
+    on_best = _on_cycles(comp, best)
     wide = _lns_rounds(comp.n)
     for i in range(wide + _local_rounds(comp.n)):
         if time.monotonic() > limits.deadline:
@@ -670,12 +671,13 @@ def _ruin_and_recreate(comp: Component, cycles: list[Cycle], limits: SolveLimits
         within = None
         if i >= wide:
             unused = ~_on_cycles(comp, result)
-            within = _near(adj, unused & (region | _on_cycles(comp, best)), unused)
+            within = _near(adj, unused & (region | on_best), unused)
         _solve_rest(comp, result, limits, depth=0, exact=False, within=within)
         _extend_passes(comp, result, ~_on_cycles(comp, result), adj, limits)
         key = _key(comp, result)
         if key > best_key:
             best, best_key = result, key
+            on_best = _on_cycles(comp, best)
     return best
 
 
