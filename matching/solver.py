@@ -371,9 +371,8 @@ def two_user_cycles(comp: Component, limits: SolveLimits) -> list[Cycle] | None:
     adj = adjacency(comp)
     first = np.flatnonzero(counted)
     heads = comp.dst[first]
-    fanout = adj.out_ptr[heads + 1] - adj.out_ptr[heads]
-    step_counted = np.repeat(first, fanout)
-    step_back = adj.sorted_edge[expand_ranges(adj.out_ptr[heads], fanout)]
+    step_counted = np.repeat(first, adj.out_ptr[heads + 1] - adj.out_ptr[heads])
+    step_back = _rows(adj.out_ptr, adj.sorted_edge, heads)
     a, b = comp.src[step_counted], comp.dst[step_back]
     distinct = (comp.owner[a] != comp.owner[b]) | (comp.owner[a] < 0)
     step_counted, step_back = step_counted[distinct], step_back[distinct]
@@ -474,31 +473,28 @@ def round_lp(comp: Component, cycles: list[Cycle], time_limit: float) -> tuple[l
     )
     if res.status != 0 or res.x is None:
         return [], float("inf")
-    used = np.zeros(comp.n, dtype=bool)
-    chosen = []
-    for j in np.argsort(-res.x, kind="stable").tolist():
-        if res.x[j] <= 1e-6:
-            break
-        nodes = comp.src[cycles[j]]
-        if not used[nodes].any():
-            used[nodes] = True
-            chosen.append(cycles[j])
-    return chosen, -float(res.fun)
+    order = np.argsort(-res.x, kind="stable")
+    taken = order[res.x[order] > 1e-6].tolist()
+    return _pack_in_order(comp, cycles, taken), -float(res.fun)
 
 
 def greedy_pack(comp: Component, cycles: list[Cycle]) -> list[Cycle]:
     """Greedy set packing: shortest cycles first, then highest score (ties by position)."""
-    used = np.zeros(comp.n, dtype=bool)
     lengths = [cycle_length(comp, c) for c in cycles]
     scores = [int(comp.score[c].sum()) for c in cycles]
     order = sorted(range(len(cycles)), key=lambda j: (lengths[j], -scores[j], j))
+    return _pack_in_order(comp, cycles, order)
+
+
+def _pack_in_order(comp: Component, cycles: list[Cycle], order: list[int]) -> list[Cycle]:
+    """The cycles ``cycles[j]`` for j in ``order`` that share no node with one taken before."""
+    used = np.zeros(comp.n, dtype=bool)
     chosen = []
     for j in order:
         nodes = comp.src[cycles[j]]
-        if used[nodes].any():
-            continue
-        used[nodes] = True
-        chosen.append(cycles[j])
+        if not used[nodes].any():
+            used[nodes] = True
+            chosen.append(cycles[j])
     return chosen
 
 
@@ -593,7 +589,7 @@ def _from_pool(
     component (the pool is complete) and its solution, rounded (``round_lp``) and the rest
     solved again, is an answer that is often far better than the ILP's incumbent or the repair
     (2 000 users at cap 3: 1 652 wants and the bound 1 708, where the repair has 1 448 of the
-    uncapped bound 1 941).
+    uncapped bound 1 941; 1 667 once ruin and recreate has run on it).
     """
     pool = _exact_pool(comp, limits)
     if pool is None:
@@ -684,12 +680,15 @@ def _ruin_and_recreate(comp: Component, cycles: list[Cycle], limits: SolveLimits
 def _near(adj: Csr, nodes: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     """``nodes`` and their neighbours (either edge direction) among ``allowed``."""
     at = np.flatnonzero(nodes)
-    outs = adj.out_dst[expand_ranges(adj.out_ptr[at], adj.out_ptr[at + 1] - adj.out_ptr[at])]
-    ins = adj.in_src[expand_ranges(adj.in_ptr[at], adj.in_ptr[at + 1] - adj.in_ptr[at])]
     near = nodes.copy()
-    near[outs] = True
-    near[ins] = True
+    near[_rows(adj.out_ptr, adj.out_dst, at)] = True
+    near[_rows(adj.in_ptr, adj.in_src, at)] = True
     return near & allowed
+
+
+def _rows(ptr: np.ndarray, values: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The CSR rows ``at`` of ``values`` (with row pointers ``ptr``), concatenated."""
+    return values[expand_ranges(ptr[at], ptr[at + 1] - ptr[at])]
 
 
 def _lns_rounds(n: int) -> int:

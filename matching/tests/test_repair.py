@@ -8,6 +8,7 @@ from matching.solver import (
     adjacency,
     carve,
     cycle_length,
+    enumerate_cycles,
     extend_cycles,
     solve_component,
 )
@@ -25,6 +26,20 @@ def _component(edges: list[tuple[int, int]], n: int) -> Component:
         score=np.arange(m, dtype=np.int64) % 7,
         owner=np.full(n, -1, dtype=np.int64),
     )
+
+
+def _repair_only(monkeypatch, comp: Component, limits: SolveLimits):
+    """``solve_component`` with no cycle pool anywhere: relaxation plus repair alone."""
+    from matching import solver
+
+    with monkeypatch.context() as patch:
+        patch.setattr(solver, "_exact_pool", lambda comp, limits: None)
+        return solve_component(comp, limits)
+
+
+def _pool(comp: Component, cap: int) -> list[list[int]]:
+    """Every cycle of ``comp`` within ``cap``."""
+    return enumerate_cycles(comp, SolveLimits(max_len=cap, cycle_limit=1_000_000))
 
 
 def _random_component(n: int, degree: int, seed: int) -> Component:
@@ -142,10 +157,7 @@ def test_an_unproven_set_packing_falls_back_to_the_repair(monkeypatch):
 
     comp = _random_component(300, 3, 1)
     limits = SolveLimits(max_len=4)
-    with monkeypatch.context() as patch:
-        patch.setattr(solver, "EXACT_NODES", 0)  # no cycle enumeration anywhere
-        patch.setattr(solver, "SMALL_CAP_NODES", 0)
-        repair_only = solve_component(comp, limits)
+    repair_only = _repair_only(monkeypatch, comp, limits)
     monkeypatch.setattr(solver, "pack_cycles", lambda *args: ([], False, float("inf")))
     monkeypatch.setattr(solver, "round_lp", lambda *args: ([], float("inf")))
     fallen = solve_component(comp, limits)
@@ -204,7 +216,7 @@ def test_the_pool_lp_bounds_and_its_rounding_answers():
     from matching import solver
 
     comp = _random_component(300, 3, 1)
-    pool = solver.enumerate_cycles(comp, SolveLimits(max_len=4, cycle_limit=1_000_000))
+    pool = _pool(comp, 4)
     optimum, optimal, _ = solver.pack_cycles(comp, pool, 60.0)
     assert optimal
     rounded, lp_value = solver.round_lp(comp, pool, 60.0)
@@ -222,12 +234,9 @@ def test_an_unproven_set_packing_is_rounded_from_its_lp(monkeypatch):
 
     comp = _random_component(300, 3, 1)
     limits = SolveLimits(max_len=4)
-    pool = solver.enumerate_cycles(comp, SolveLimits(max_len=4, cycle_limit=1_000_000))
+    pool = _pool(comp, 4)
     _, lp_value = solver.round_lp(comp, pool, 60.0)
-    with monkeypatch.context() as patch:
-        patch.setattr(solver, "EXACT_NODES", 0)
-        patch.setattr(solver, "SMALL_CAP_NODES", 0)
-        repair_only = solve_component(comp, limits)
+    repair_only = _repair_only(monkeypatch, comp, limits)
     monkeypatch.setattr(solver, "pack_cycles", lambda *args: ([], False, float("inf")))
     rounded = solve_component(comp, limits)
     assert rounded.bound == int(np.floor(lp_value + 1e-6)) < repair_only.bound
