@@ -254,10 +254,23 @@ CELERY_BEAT_SCHEDULE = {
     "proposals-expire": {"task": "exchange.proposals_expire", "schedule": 300.0},
 }
 
+# LOG_FILE (make run sets var/app.log): everything at LOG_LEVEL goes to the file and only
+# warnings reach the console, so a served site keeps its terminal quiet.
+LOG_FILE = os.environ.get("LOG_FILE", "")
+_LOG_HANDLERS: dict[str, dict] = {"console": {"class": "logging.StreamHandler"}}
+if LOG_FILE:
+    Path(LOG_FILE).parent.mkdir(parents=True, exist_ok=True)
+    _LOG_HANDLERS["console"]["level"] = "WARNING"
+    _LOG_HANDLERS["file"] = {
+        "class": "logging.FileHandler",
+        "filename": LOG_FILE,
+        "formatter": "timestamped",
+    }
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "formatters": {"timestamped": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": _LOG_HANDLERS,
+    "root": {"handlers": list(_LOG_HANDLERS), "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
