@@ -45,7 +45,7 @@ test: install
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 test-fast: install
-	$(PY) -m pytest -n 2 -m "not browser and not celery_worker" $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 -m "not browser and not celery_worker and not slow" $(PYTEST_ARGS)
 
 bench: install
 	$(PY) -m benchmarks.engine
