@@ -24,7 +24,7 @@ run: migrate
 	$(PY) manage.py compilemessages --ignore '.venv/*' >/dev/null 2>&1 || true
 	$(PY) manage.py collectstatic --noinput >/dev/null
 	$(PY) manage.py load_demo
-	$(VENV)/bin/uvicorn config.asgi:application --host 127.0.0.1 --port $(PORT) --lifespan off
+	$(VENV)/bin/uvicorn config.asgi:application --host 127.0.0.1 --port $(PORT) --lifespan off --no-proxy-headers
 
 ## Set up and run the whole test suite (browser tests included; skip them with PYTEST_ARGS="-m 'not browser'").
 test: install
