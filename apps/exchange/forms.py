@@ -29,6 +29,14 @@ class ItemForm(forms.Form):
     )
     item_name = forms.CharField(label=_("Название"), max_length=200)
     category = forms.ChoiceField(label=_("Категория"), required=False)
+    any_in_category = forms.BooleanField(
+        label=_("Подойдёт что угодно из этой категории"),
+        required=False,
+        help_text=_(
+            "Только для желаний: тогда предложат любую вещь выбранной категории "
+            "подходящей стоимости, даже если название не похоже."
+        ),
+    )
     description = forms.CharField(
         label=_("Описание"),
         required=False,

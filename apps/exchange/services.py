@@ -27,6 +27,7 @@ class ItemDraft:
     description: str = ""
     duration_days: int | None = None
     category: str | None = None
+    any_in_category: bool = False
 
 
 item_changed_hooks: list[Callable[[list[int], str], None]] = []
@@ -67,6 +68,17 @@ def _validate(draft: ItemDraft) -> None:
             f"«{draft.item_name}»: duration_days указывается только для временного обмена",
             code="duration_not_allowed",
         )
+    if draft.any_in_category and draft.item_type != ItemType.WANT:
+        raise ValidationFailed(
+            f"«{draft.item_name}»: «что угодно из категории» бывает только у желаний",
+            code="any_in_category_offer",
+        )
+    if draft.any_in_category and not draft.category:
+        # A guessed category would turn "anything" into anything of the wrong kind.
+        raise ValidationFailed(
+            f"«{draft.item_name}»: чтобы подошло что угодно из категории, выберите категорию",
+            code="any_in_category_needs_category",
+        )
 
 
 def _after_commit_changed(user_id: int) -> None:
@@ -102,6 +114,7 @@ def listing_create(*, user: User, drafts: Iterable[ItemDraft]) -> tuple[Listing,
                 description=draft.description,
                 value_tenge=draft.value_tenge,
                 duration_days=draft.duration_days,
+                any_in_category=draft.any_in_category,
             )
             for draft, category, inferred in prepared
         ]
@@ -109,7 +122,14 @@ def listing_create(*, user: User, drafts: Iterable[ItemDraft]) -> tuple[Listing,
     return listing, items
 
 
-EDITABLE = ("item_name", "description", "value_tenge", "duration_days", "category")
+EDITABLE = (
+    "item_name",
+    "description",
+    "value_tenge",
+    "duration_days",
+    "category",
+    "any_in_category",
+)
 
 
 def item_update(*, item: ListingItem, user: User, data: dict) -> ListingItem:
@@ -129,6 +149,9 @@ def item_update(*, item: ListingItem, user: User, data: dict) -> ListingItem:
             "category",
             item.category.slug if item.category and not item.category_inferred else None,
         ),
+        any_in_category=bool(
+            item.any_in_category if data.get("any_in_category") is None else data["any_in_category"]
+        ),
     )
     draft = _normalised(draft)
     _validate(draft)
@@ -145,6 +168,7 @@ def item_update(*, item: ListingItem, user: User, data: dict) -> ListingItem:
         locked.duration_days = draft.duration_days
         locked.category = category
         locked.category_inferred = inferred
+        locked.any_in_category = draft.any_in_category
         locked.version = F("version") + 1
         locked.save()
         _after_commit_changed(locked.user_id)
