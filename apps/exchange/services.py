@@ -44,7 +44,9 @@ def _resolve_category(draft: ItemDraft) -> tuple[Category | None, bool]:
     suggestion = suggest_category(
         exchange_type=draft.exchange_type, name=draft.item_name, description=draft.description
     )
-    if suggestion is None:
+    # A doubtful guess is not stored: an item without a category is matched by its text,
+    # one in a wrong category would be offered the wrong things.
+    if suggestion is None or not suggestion.confident:
         return None, False
     return category_get(exchange_type=draft.exchange_type, slug=suggestion.slug), True
 
