@@ -217,6 +217,12 @@ def proposal_score(proposal: matching.Proposal) -> float:
     return round(sum(leg.score for leg in proposal.legs) / len(proposal.legs), 4)
 
 
+def _probability(leg: matching.Leg) -> float | None:
+    """The engine's acceptance probability of a leg, when it gives one (0..1)."""
+    value = getattr(leg, "probability", None)
+    return None if value is None else round(max(0.0, min(1.0, float(value))), 4)
+
+
 def leg_rows(proposal: matching.Proposal) -> list[dict]:
     """Field values of the ProposalLeg rows, in cycle order."""
     return [
@@ -227,6 +233,7 @@ def leg_rows(proposal: matching.Proposal) -> list[dict]:
             "offer_id": leg.offer_id,
             "want_id": leg.want_id,
             "score": round(leg.score, 4),
+            "probability": _probability(leg),
             "reasons": [
                 {"code": r.code, "message": r.message_ru, "value": r.value} for r in leg.reasons
             ],

@@ -243,6 +243,8 @@ class ProposalLeg(models.Model):
     want = models.ForeignKey(ListingItem, on_delete=models.CASCADE, related_name="+")
     score = models.FloatField(default=0.0)
     reasons = models.JSONField(default=list)  # [{code, message, value}]
+    # The engine's chance that the receiver accepts this leg (None: the engine gave none).
+    probability = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["position"]
