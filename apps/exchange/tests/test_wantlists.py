@@ -298,3 +298,37 @@ def test_candidates_use_the_owners_profile_city_without_locations(api, owner, ot
     offer = add(other, "Дрель Bosch")
     rows = api.get(f"/api/listings/{want.pk}/candidates").json()
     assert [row["offer"]["id"] for row in rows] == [offer.pk]
+
+
+def test_marking_schedules_the_owners_rematching(
+    api, owner, want, market, monkeypatch, django_capture_on_commit_callbacks
+):
+    calls = []
+    monkeypatch.setattr("apps.exchange.services.items_created_hooks", [calls.append])
+    url = f"/api/listings/{want.pk}/marks/{market['drill'].pk}"
+    with django_capture_on_commit_callbacks(execute=True):
+        api.put(url, {"verdict": "yes"})
+    with django_capture_on_commit_callbacks(execute=True):
+        api.delete(url)
+    assert calls == [owner.pk, owner.pk]
+
+
+def test_want_flag_in_create_by_categories(api):
+    r = api.post(
+        "/api/listings/create-by-categories",
+        {
+            "wants": {
+                "PERMANENT": [
+                    {
+                        "item_name": "Инструмент",
+                        "category": "hand_power_tools",
+                        "any_in_category": True,
+                    }
+                ]
+            },
+            "offers": {"PERMANENT": [{"item_name": "Гитара"}]},
+        },
+    )
+    assert r.status_code == 201
+    flags = {row["item_type"]: row["any_in_category"] for row in r.json()["listings"]}
+    assert flags == {"WANT": True, "OFFER": False}
