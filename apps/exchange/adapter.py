@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 import matching
@@ -25,6 +25,7 @@ from apps.exchange.models import (
     ItemType,
     ListingItem,
     ProposalItemLock,
+    ProposalParticipant,
     WantMark,
 )
 from matching.rules import keywords
@@ -60,21 +61,45 @@ def _repeatable_read() -> None:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
 
+def accept_rates(user_ids: Iterable[int]) -> dict[int, float]:
+    """Each user's past answers to proposals as a smoothed share of acceptances:
+    (accepted + 1) / (answered + 2), so a newcomer is 0.5 and one decline is not a verdict."""
+    rows = (
+        ProposalParticipant.objects.filter(user_id__in=list(user_ids))
+        .values("user_id")
+        .annotate(
+            accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
+            declined=Count("pk", filter=Q(declined_at__isnull=False)),
+        )
+    )
+    return {
+        r["user_id"]: round((r["accepted"] + 1) / (r["accepted"] + r["declined"] + 2), 4)
+        for r in rows
+    }
+
+
+# `matching.UserInfo.accept_rate` is the engine's (issue 14); filled once the engine has it.
+_HAS_ACCEPT_RATE = "accept_rate" in matching.UserInfo.__dataclass_fields__
+
+
 def user_infos(user_ids: Iterable[int]) -> dict[int, matching.UserInfo]:
-    """Engine users: their cities (`UserLocation`, else the profile city) and trust."""
+    """Engine users: their cities (`UserLocation`, else the profile city), trust and (when the
+    engine takes it) how often they accepted proposals."""
     from apps.accounts.models import User
 
     owners = set(user_ids)
     cities: dict[int, set[str]] = {uid: set() for uid in owners}
     for uid, city in UserLocation.objects.filter(user_id__in=owners).values_list("user_id", "city"):
         cities[uid].add(city)
+    rates = accept_rates(owners) if _HAS_ACCEPT_RATE else {}
     users = {}
     for uid, city, trust in User.objects.filter(pk__in=owners).values_list(
         "pk", "city", "trust_score"
     ):
         locations = cities[uid] or ({city} if city else set())
+        extra = {"accept_rate": rates.get(uid, 0.5)} if _HAS_ACCEPT_RATE else {}
         users[uid] = matching.UserInfo(
-            id=uid, locations=frozenset(locations), trust=max(0.0, min(1.0, trust))
+            id=uid, locations=frozenset(locations), trust=max(0.0, min(1.0, trust)), **extra
         )
     return users
 

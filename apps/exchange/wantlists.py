@@ -11,6 +11,7 @@ gets 404 and changes nothing.
 
 from __future__ import annotations
 
+import inspect
 import math
 from dataclasses import dataclass
 
@@ -32,6 +33,9 @@ from matching.rules import compatible
 CANDIDATE_SCAN = 1000
 
 VERDICTS = frozenset(WantMark.Verdict.values)
+
+# The engine's `compatible` takes the marked pairs once issue 14's engine side is in.
+_TAKES_ACCEPTED = "accepted" in inspect.signature(compatible).parameters
 
 
 @dataclass(frozen=True)
@@ -114,12 +118,18 @@ def want_candidates(*, want: ListingItem) -> list[Candidate]:
     infos = adapter.user_infos({o.user_id for o in offers + marked} | {want.user_id})
     config = adapter.match_config()
     engine_want = _engine_item(want)
+    accepted = frozenset(
+        (offer_id, want.pk) for offer_id, verdict in marks.items() if verdict == "yes"
+    )
+    extra = {"accepted": accepted} if _TAKES_ACCEPTED else {}
     rows = []
     for offer in offers + marked:
         giver = infos.get(offer.user_id)
         leg = None
         if giver is not None:
-            leg = compatible(_engine_item(offer), engine_want, giver, infos[want.user_id], config)
+            leg = compatible(
+                _engine_item(offer), engine_want, giver, infos[want.user_id], config, **extra
+            )
         if leg is not None or offer.pk in marks:
             rows.append(Candidate(offer=offer, leg=leg, verdict=marks.get(offer.pk)))
     rows.sort(key=lambda c: (c.leg is None, -(c.leg.score if c.leg else 0.0), c.offer.pk))

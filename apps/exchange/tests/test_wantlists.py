@@ -332,3 +332,19 @@ def test_want_flag_in_create_by_categories(api):
     assert r.status_code == 201
     flags = {row["item_type"]: row["any_in_category"] for row in r.json()["listings"]}
     assert flags == {"WANT": True, "OFFER": False}
+
+
+def test_accept_rates_are_smoothed_past_answers(owner, other, outsider):
+    from django.utils import timezone
+
+    from apps.exchange.tests.helpers import proposal_for
+
+    first = proposal_for([owner, other])
+    first.participants.filter(user=owner).update(accepted_at=timezone.now())
+    first.participants.filter(user=other).update(declined_at=timezone.now())
+    second = proposal_for([owner, outsider])
+    second.participants.filter(user=owner).update(accepted_at=timezone.now())
+    rates = adapter.accept_rates([owner.pk, other.pk, outsider.pk])
+    assert rates[owner.pk] == 0.75  # (2 + 1) / (2 + 2)
+    assert rates[other.pk] == pytest.approx(1 / 3, abs=1e-4)
+    assert rates[outsider.pk] == 0.5  # no answer yet
