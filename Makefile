@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast bench lint format install migrate worker beat clean
+.PHONY: run test test-fast bench lint format install migrate worker beat clean bot
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ worker: install
 
 beat: install
 	$(VENV)/bin/celery -A config beat -l info
+
+## The Telegram bot (long polling; TELEGRAM_WEBHOOK_URL for a webhook). Needs TELEGRAM_BOT_TOKEN.
+bot: migrate
+	$(PY) manage.py runbot
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache

@@ -1,0 +1,60 @@
+"""Celery tasks of the outbox. They take ids, are idempotent, and run outside transactions."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from apps.notifications import delivery
+from apps.notifications.models import Channel, Delivery, NotificationSettings
+from apps.notifications.preferences import zone_of
+
+DIGEST_HOUR = 8  # local time of the user
+
+
+def deliveries_send_now(ids: list[int]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for pk in ids:
+        status = delivery.delivery_send(pk=pk) or "not_claimed"
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+@shared_task(name="notifications.deliveries_send", ignore_result=True)
+def deliveries_send(ids: list[int]) -> dict[str, int]:
+    """Send these rows (after the event's commit). Rows that fail stay queued for the beat."""
+    return deliveries_send_now(ids)
+
+
+@shared_task(name="notifications.deliveries_send_due", ignore_result=True)
+def deliveries_send_due() -> dict[str, int]:
+    """Beat: whatever is due (new rows nobody kicked, retries, quiet hours over, stale claims).
+    When Telegram or SMTP comes back, this is what catches up."""
+    return deliveries_send_now(delivery.deliveries_due())
+
+
+@shared_task(name="notifications.email_digest_send", ignore_result=True)
+def email_digest_send() -> int:
+    """Queue and send today's digest for users who chose it, once their local 08:00 has passed.
+    The row's key is the local date, so each user gets one digest a day however often this runs."""
+    now = timezone.now()
+    ids = []
+    for prefs in NotificationSettings.objects.filter(
+        email_digest=True, user__email_verified=True, user__is_active=True
+    ).select_related("user"):
+        local = now.astimezone(zone_of(prefs))
+        if local.hour < DIGEST_HOUR or not prefs.user.email:
+            continue
+        try:
+            with transaction.atomic():
+                row = Delivery.objects.create(
+                    user_id=prefs.user_id,
+                    channel=Channel.EMAIL,
+                    key=f"digest:{local.date().isoformat()}",
+                )
+        except IntegrityError:
+            continue  # already queued today
+        ids.append(row.pk)
+    deliveries_send_now(ids)
+    return len(ids)
