@@ -36,9 +36,12 @@ def deliveries_send_due() -> dict[str, int]:
 
 @shared_task(name="notifications.email_digest_send", ignore_result=True)
 def email_digest_send() -> int:
+    return email_digest_queue(now=timezone.now())
+
+
+def email_digest_queue(*, now) -> int:
     """Queue and send today's digest for users who chose it, once their local 08:00 has passed.
     The row's key is the local date, so each user gets one digest a day however often this runs."""
-    now = timezone.now()
     ids = []
     for prefs in NotificationSettings.objects.filter(
         email_digest=True, user__email_verified=True, user__is_active=True

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import warnings
 from datetime import timedelta
 
 from django.conf import settings
@@ -81,7 +82,10 @@ def throttle(chat_id: int) -> None:
         time.sleep(max(0.01, second + 1 - time.time()))
 
 
-def _seconds(value) -> float:
+def _seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():  # PTB 22 warns that the int becomes a timedelta in v23
+        warnings.simplefilter("ignore")
+        value = exc.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
@@ -117,7 +121,7 @@ def send(delivery: Delivery) -> dict:
     try:
         message_id = asyncio.run(_send(chat_id, text, markup))
     except RetryAfter as exc:
-        raise RetryLater(_seconds(exc.retry_after), str(exc)) from exc
+        raise RetryLater(_seconds(exc), str(exc)) from exc
     except Forbidden as exc:  # the user blocked the bot: nothing to retry
         raise Skip(f"бот заблокирован: {exc}") from exc
     return {"chat_id": chat_id, "external_id": str(message_id)}
