@@ -58,6 +58,8 @@ def delivery_send(*, pk: int) -> str:
     delivery = Delivery.objects.select_related("notification", "user").get(pk=pk)
     now = timezone.now()
     try:
+        if not delivery.user.is_active:
+            raise Skip("аккаунт неактивен")
         extra = SENDERS[delivery.channel](delivery) or {}
     except Skip as exc:
         _finish(pk, status=S.SKIPPED, last_error=str(exc)[:2000])

@@ -23,6 +23,7 @@ from apps.notifications.models import Channel, Delivery, Notification, Notificat
 from apps.notifications.preferences import channel_enabled, quiet_until
 
 logger = logging.getLogger(__name__)
+TASK_CHUNK = 200
 
 
 class Planner:
@@ -106,13 +107,21 @@ def outbox_write(notifications: list[Notification], planner: Planner) -> list[in
 
 def deliveries_dispatch(ids: list[int]) -> None:
     """Start delivering after commit, the way NOTIFY_DELIVERY says."""
+    try:
+        _dispatch(ids)
+    except Exception:  # e.g. the broker is down: the rows are committed, the beat sends them
+        logger.exception("could not start delivery of %s rows; the beat task will", len(ids))
+
+
+def _dispatch(ids: list[int]) -> None:
     mode = settings.NOTIFY_DELIVERY
     if mode == "inline":
         tasks.deliveries_send_now(ids)
     elif mode == "thread":
         threading.Thread(target=_in_thread, args=(ids,), daemon=True).start()
-    else:
-        tasks.deliveries_send.delay(ids)
+    else:  # a matching run may queue thousands: several tasks, so several workers can share
+        for start in range(0, len(ids), TASK_CHUNK):
+            tasks.deliveries_send.delay(ids[start : start + TASK_CHUNK])
 
 
 def _in_thread(ids: list[int]) -> None:

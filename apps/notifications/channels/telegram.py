@@ -23,6 +23,7 @@ from apps.notifications.kinds import PROPOSAL_TYPES, kind_of
 from apps.notifications.models import Delivery, Notification, NotificationSettings
 from apps.notifications.preferences import channel_enabled
 
+MAX_TEXT = 3500  # Telegram takes 4096 characters; room for the link and the hint
 MAX_WAIT = 5.0  # seconds a sender waits for a free slot before giving the row back
 
 
@@ -49,7 +50,7 @@ def proposal_buttons(proposal_id: int) -> InlineKeyboardMarkup:
 
 def render(notification: Notification) -> tuple[str, object | None]:
     """The message text (Russian, plain text) and its keyboard for a notification."""
-    text = f"{notification.message}\n\n{absolute(notification.url)}"
+    text = f"{notification.message[:MAX_TEXT]}\n\n{absolute(notification.url)}"
     payload = notification.payload
     if notification.type in PROPOSAL_TYPES and payload.get("proposal_id"):
         return text, proposal_buttons(payload["proposal_id"])
