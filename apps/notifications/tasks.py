@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.notifications import delivery
-from apps.notifications.models import Channel, Delivery, NotificationSettings
+from apps.notifications.models import Channel, Delivery, DeliveryStatus, NotificationSettings
 from apps.notifications.preferences import zone_of
 
 DIGEST_HOUR = 8  # local time of the user
@@ -23,8 +24,16 @@ def deliveries_send_now(ids: list[int]) -> dict[str, int]:
 
 @shared_task(name="notifications.deliveries_send", ignore_result=True)
 def deliveries_send(ids: list[int]) -> dict[str, int]:
-    """Send these rows (after the event's commit). Rows that fail stay queued for the beat."""
-    return deliveries_send_now(ids)
+    """Send these rows (after the event's commit). A row to retry is also scheduled for its
+    `next_attempt_at` on a worker; the beat task is the safety net either way."""
+    counts = deliveries_send_now(ids)
+    if counts.get(DeliveryStatus.RETRY) and not settings.CELERY_TASK_ALWAYS_EAGER:
+        now = timezone.now()
+        for pk, due in Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.RETRY).values_list(
+            "pk", "next_attempt_at"
+        ):
+            deliveries_send.apply_async(args=[[pk]], eta=max(due, now))
+    return counts
 
 
 @shared_task(name="notifications.deliveries_send_due", ignore_result=True)

@@ -107,3 +107,17 @@ def test_daily_digest_replaces_single_mails_and_is_sent_once_a_day(smtp, owner):
     text = mail.get_body(("plain",)).get_content()
     assert "Первая сделка" in text and "Вторая сделка" in text
     assert mail["Subject"].strip() == "FreeMarket: 2 новых уведомлений за день"
+
+
+def test_digest_unsubscribe_stops_all_mail(owner):
+    _verified(owner)
+    NotificationSettings.objects.create(user=owner, email_digest=True)
+    token = unsubscribe_token(user_id=owner.pk, kind="digest")
+    assert (
+        "ежедневная сводка" in Client().get(f"/notifications/unsubscribe/{token}/").content.decode()
+    )
+    Client().post(f"/notifications/unsubscribe/{token}/")
+    prefs = NotificationSettings.objects.get(user=owner)
+    assert prefs.email_digest is False
+    _deal(owner)
+    assert not Delivery.objects.filter(user=owner, channel=Channel.EMAIL).exists()

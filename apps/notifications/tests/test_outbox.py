@@ -233,3 +233,16 @@ def test_limiter_gives_the_row_back_when_it_cannot_get_a_slot(settings, monkeypa
     monkeypatch.setattr(tg, "_slot", lambda key, limit: False)
     with pytest.raises(RetryLater):
         tg.throttle(1)
+
+
+def test_a_worker_schedules_the_retry_for_its_time(fake_tg, owner, settings, monkeypatch):
+    link(owner, CHAT)
+    fake_tg.fail("sendMessage", 500)
+    _deal(owner)
+    row = _row(owner)
+    scheduled = []
+    monkeypatch.setattr(deliveries_send, "apply_async", lambda **kw: scheduled.append(kw))
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # as on a real worker
+    deliveries_send([row.pk])
+    row.refresh_from_db()
+    assert scheduled == [{"args": [[row.pk]], "eta": row.next_attempt_at}]

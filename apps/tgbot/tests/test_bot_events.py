@@ -139,3 +139,24 @@ def test_without_a_bot_token_nothing_is_queued_for_telegram_and_the_command_exit
     assert not Delivery.objects.filter(channel=Channel.TELEGRAM).exists()
     call_command("runbot")
     assert "TELEGRAM_BOT_TOKEN is not set" in capsys.readouterr().out
+
+
+def test_runbot_uses_a_webhook_when_one_is_set(fake_tg, settings, monkeypatch):
+    from django.core.management import call_command
+    from telegram.ext import Application
+
+    calls = []
+    monkeypatch.setattr(
+        Application, "run_webhook", lambda self, **kw: calls.append(("webhook", kw))
+    )
+    monkeypatch.setattr(
+        Application, "run_polling", lambda self, **kw: calls.append(("polling", kw))
+    )
+    call_command("runbot")
+    settings.TELEGRAM_WEBHOOK_URL = "https://example.test/telegram"
+    settings.TELEGRAM_WEBHOOK_SECRET = "s3cret"
+    call_command("runbot")
+    assert [c[0] for c in calls] == ["polling", "webhook"]
+    webhook = calls[1][1]
+    assert webhook["webhook_url"] == "https://example.test/telegram"
+    assert webhook["url_path"] == "telegram" and webhook["secret_token"] == "s3cret"
