@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 
 from apps.notifications.delivery import delivery_retry_now
 from apps.notifications.models import Delivery, Notification, NotificationSettings
+from apps.notifications.outbox import deliveries_dispatch
 
 
 @admin.register(Notification)
@@ -51,7 +52,9 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Отправить ещё раз")
     def retry_now(self, request, queryset):
-        count = delivery_retry_now(pks=list(queryset.values_list("pk", flat=True)))
+        pks = list(queryset.values_list("pk", flat=True))
+        count = delivery_retry_now(pks=pks)
+        deliveries_dispatch(pks)
         self.message_user(request, f"Снова в очереди: {count}", messages.SUCCESS)
 
     def has_add_permission(self, request) -> bool:

@@ -14,10 +14,23 @@ from apps.notifications.preferences import zone_of
 DIGEST_HOUR = 8  # local time of the user
 
 
+BREAKER = 3  # consecutive failures of a channel that end its part of a batch
+
+
 def deliveries_send_now(ids: list[int]) -> dict[str, int]:
+    """Send rows one by one. When a channel fails BREAKER times in a row (Telegram or SMTP is
+    down), its remaining rows are left queued for the beat instead of each waiting for a timeout."""
+    channels = dict(Delivery.objects.filter(pk__in=ids).values_list("pk", "channel"))
+    failures: dict[str, int] = {}
     counts: dict[str, int] = {}
     for pk in ids:
-        status = delivery.delivery_send(pk=pk) or "not_claimed"
+        channel = channels.get(pk, "")
+        if failures.get(channel, 0) >= BREAKER:
+            status = "deferred"
+        else:
+            status = delivery.delivery_send(pk=pk) or "not_claimed"
+            failed = status in (DeliveryStatus.RETRY, DeliveryStatus.FAILED)
+            failures[channel] = failures.get(channel, 0) + 1 if failed else 0
         counts[status] = counts.get(status, 0) + 1
     return counts
 

@@ -238,9 +238,15 @@ class SmtpSink:
                 )
                 return "250 OK"
 
-        self.port = free_port()
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
-        self.controller.start()
+        for attempt in range(5):  # another process may take the free port first
+            self.port = free_port()
+            self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+            try:
+                self.controller.start()
+                break
+            except Exception:
+                if attempt == 4:
+                    raise
 
     def close(self) -> None:
         self.controller.stop()

@@ -169,8 +169,10 @@ def test_after_the_last_attempt_the_row_fails_and_staff_see_it(fake_tg, owner, s
     client.post(
         "/admin/notifications/delivery/",
         {"action": "retry_now", "_selected_action": [row.pk]},
-    )
-    assert deliveries_send_due() == {"sent": 1}
+    )  # queued again and sent at once
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (S.SENT, 3)
+    assert deliveries_send_due() == {}
 
 
 def test_stale_claim_is_released_for_another_try(fake_tg, owner):
@@ -246,3 +248,18 @@ def test_a_worker_schedules_the_retry_for_its_time(fake_tg, owner, settings, mon
     deliveries_send([row.pk])
     row.refresh_from_db()
     assert scheduled == [{"args": [[row.pk]], "eta": row.next_attempt_at}]
+
+
+def test_when_telegram_is_down_a_batch_stops_trying_and_the_rest_waits(
+    fake_tg, owner, other, outsider, staff
+):
+    users = [owner, other, outsider, staff]
+    for n, user in enumerate(users):
+        link(user, CHAT + n)
+    fake_tg.fail("sendMessage", 502, times=3)
+    notify_many([(u.pk, "deal_accepted", {"message": "x"}) for u in users])
+    counts = deliveries_send_due()
+    assert counts == {"retry": 3, "deferred": 1}
+    assert Delivery.objects.filter(status=S.PENDING, attempts=0).count() == 1
+    deliveries_send_due()  # Telegram is back: the waiting row goes out
+    assert Delivery.objects.filter(status=S.SENT).count() == 1
