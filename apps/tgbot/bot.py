@@ -78,7 +78,7 @@ async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = await sync_to_async(actions.user_for_chat)(update.effective_user.id)
-    await update.effective_message.reply_text(actions.HELP if user else actions.NOT_LINKED)
+    await update.effective_message.reply_text(str(actions.HELP if user else actions.NOT_LINKED))
 
 
 def build_application() -> Application:

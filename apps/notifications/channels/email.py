@@ -13,6 +13,7 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from apps.notifications.channels.base import Skip, absolute
 from apps.notifications.kinds import KINDS, kind_of
@@ -80,7 +81,8 @@ def send(delivery: Delivery) -> dict:
             raise Skip("нечего отправлять")
         msg = _message(
             to=user.email,
-            subject=f"FreeMarket: {len(items)} новых уведомлений за день",
+            subject=gettext("FreeMarket: сводка за день, новых уведомлений — %(n)s")
+            % {"n": len(items)},
             template="digest",
             context={"user": user, "items": items},
             unsub=unsubscribe_url(user_id=user.pk, kind=DIGEST),

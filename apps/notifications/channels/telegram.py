@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext
 from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import Forbidden, RetryAfter
 from telegram.request import HTTPXRequest
@@ -41,8 +42,8 @@ def proposal_buttons(proposal_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("Принять", callback_data=f"pa:{proposal_id}"),
-                InlineKeyboardButton("Отказаться", callback_data=f"pd:{proposal_id}"),
+                InlineKeyboardButton(gettext("Принять"), callback_data=f"pa:{proposal_id}"),
+                InlineKeyboardButton(gettext("Отказаться"), callback_data=f"pd:{proposal_id}"),
             ]
         ]
     )
@@ -55,8 +56,8 @@ def render(notification: Notification) -> tuple[str, object | None]:
     if notification.type in PROPOSAL_TYPES and payload.get("proposal_id"):
         return text, proposal_buttons(payload["proposal_id"])
     if kind_of(notification.type) == "messages" and payload.get("conversation_id"):
-        text += "\n\nОтветьте на это сообщение — ответ уйдёт в чат."
-        return text, ForceReply(input_field_placeholder="Ваш ответ")
+        text += "\n\n" + gettext("Ответьте на это сообщение — ответ уйдёт в чат.")
+        return text, ForceReply(input_field_placeholder=gettext("Ваш ответ"))
     return text, None
 
 

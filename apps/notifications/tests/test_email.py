@@ -106,7 +106,7 @@ def test_daily_digest_replaces_single_mails_and_is_sent_once_a_day(smtp, owner):
     [mail] = smtp.messages
     text = mail.get_body(("plain",)).get_content()
     assert "Первая сделка" in text and "Вторая сделка" in text
-    assert mail["Subject"].strip() == "FreeMarket: 2 новых уведомлений за день"
+    assert mail["Subject"].strip() == "FreeMarket: сводка за день, новых уведомлений — 2"
 
 
 def test_digest_unsubscribe_stops_all_mail(owner):
