@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from zoneinfo import available_timezones
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.notifications.kinds import CHANNELS, KINDS
+from apps.notifications.preferences import known_zones
 
 COMMON_ZONES = [
     "Asia/Almaty",
@@ -49,7 +48,7 @@ class PreferencesForm(forms.Form):
 
     def clean_time_zone(self) -> str:
         value = self.cleaned_data["time_zone"]
-        if value not in available_timezones():
+        if value not in known_zones():
             raise forms.ValidationError(_("Неизвестный часовой пояс"))
         return value
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django.conf import settings
 from django.utils import timezone
@@ -12,6 +13,11 @@ from django.utils import timezone
 from apps.common.errors import ValidationFailed
 from apps.notifications.kinds import CHANNELS, KINDS, kind_of
 from apps.notifications.models import NotificationSettings
+
+
+@functools.cache
+def known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
 
 
 def zone_of(prefs: NotificationSettings | None) -> ZoneInfo:
@@ -96,10 +102,8 @@ def preferences_update(
                 merged.setdefault(kind, {})[channel] = bool(on)
         prefs.prefs = merged
     if time_zone is not None:
-        try:
-            ZoneInfo(time_zone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValidationFailed("Неизвестный часовой пояс", code="invalid_time_zone") from exc
+        if time_zone not in known_zones():
+            raise ValidationFailed("Неизвестный часовой пояс", code="invalid_time_zone")
         prefs.time_zone = time_zone
     if set_quiet:
         if (quiet_start is None) != (quiet_end is None):

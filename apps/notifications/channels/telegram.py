@@ -8,6 +8,7 @@ is honoured by rescheduling the row (RetryLater).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import warnings
 from datetime import timedelta
@@ -16,14 +17,21 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext
 from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import Forbidden, RetryAfter
+from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
 from apps.notifications.channels.base import RetryLater, Skip, absolute
 from apps.notifications.kinds import PROPOSAL_TYPES, kind_of
-from apps.notifications.models import Delivery, Notification, NotificationSettings
+from apps.notifications.models import (
+    Delivery,
+    DeliveryStatus,
+    Notification,
+    NotificationSettings,
+)
 from apps.notifications.preferences import channel_enabled
 
+# A proposal that closes this way takes the buttons off its earlier messages.
+CLOSING_TYPES = {"proposal_declined", "proposal_expired", "proposal_cancelled"}
 MAX_TEXT = 3500  # Telegram takes 4096 characters; room for the link and the hint
 MAX_WAIT = 5.0  # seconds a sender waits for a free slot before giving the row back
 
@@ -91,19 +99,32 @@ def _seconds(exc: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-async def _send(chat_id: int, text: str, markup) -> int:
+async def _send(chat_id: int, text: str, markup, stale: list[int]) -> int:
     bot = make_bot()
     async with bot:
         message = await bot.send_message(
             chat_id, text, reply_markup=markup, disable_web_page_preview=True
         )
+        for message_id in stale:  # buttons of a closed proposal: take them away, best effort
+            with contextlib.suppress(TelegramError):
+                await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
     return message.message_id
 
 
-def send_text(chat_id: int, text: str, markup=None) -> int:
-    """Send one message now (outside the outbox: answers of the bot itself)."""
-    throttle(chat_id)
-    return asyncio.run(_send(chat_id, text, markup))
+def _stale_buttons(notification: Notification, chat_id: int) -> list[int]:
+    """Messages with buttons for the proposal this notification closes."""
+    proposal_id = notification.payload.get("proposal_id")
+    if notification.type not in CLOSING_TYPES or not proposal_id:
+        return []
+    ids = Delivery.objects.filter(
+        user_id=notification.user_id,
+        channel="telegram",
+        status=DeliveryStatus.SENT,
+        chat_id=chat_id,
+        notification__type__in=PROPOSAL_TYPES,
+        notification__payload__proposal_id=proposal_id,
+    ).values_list("external_id", flat=True)
+    return [int(i) for i in ids if i.isdigit()]
 
 
 def send(delivery: Delivery) -> dict:
@@ -121,7 +142,9 @@ def send(delivery: Delivery) -> dict:
     text, markup = render(notification)
     throttle(chat_id)
     try:
-        message_id = asyncio.run(_send(chat_id, text, markup))
+        message_id = asyncio.run(
+            _send(chat_id, text, markup, _stale_buttons(notification, chat_id))
+        )
     except RetryAfter as exc:
         raise RetryLater(_seconds(exc), str(exc)) from exc
     except Forbidden as exc:  # the user blocked the bot: nothing to retry

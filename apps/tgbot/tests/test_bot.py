@@ -163,6 +163,13 @@ def test_decline_button_declines_for_everyone(fake_tg, owner, other):
     assert "Вы отказались" in _answers(fake_tg)[-1]
     deliveries_send_due()
     assert "отклонил(а) предложение" in _last_text(fake_tg, OWNER_CHAT)
+    # The owner's proposal message loses its now useless buttons.
+    [cleared] = fake_tg.sent("editMessageReplyMarkup")
+    owner_message = _proposal_message(fake_tg, OWNER_CHAT, proposal)
+    assert (int(cleared["chat_id"]), int(cleared["message_id"])) == (
+        OWNER_CHAT,
+        owner_message["message_id"],
+    )
 
 
 def test_button_after_expiry_says_so_and_does_not_accept(fake_tg, owner, other):
