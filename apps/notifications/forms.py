@@ -71,6 +71,3 @@ class PreferencesForm(forms.Form):
         return [
             (k.label, [self[f"{code}__{c.value}"] for c in CHANNELS]) for code, k in KINDS.items()
         ]
-
-    def basic(self):
-        return [self[name] for name in ("time_zone", "quiet_start", "quiet_end", "email_digest")]
