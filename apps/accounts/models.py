@@ -41,6 +41,9 @@ class User(AbstractUser):
     email_verified = models.BooleanField(default=False)
     phone_verified = models.BooleanField(default=False)
     is_deleted = models.BooleanField(default=False)
+    # A moderator's ban sets is_active=False; a temporary one also sets banned_until, and the
+    # auth backend lifts it at the first login after that moment (apps/moderation/sanctions.py).
+    banned_until = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from django.conf import settings as dj_settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from apps.accounts import tokens
-from apps.accounts.models import City, User, UserLocation
+from apps.accounts.models import AuthSession, City, User, UserLocation
 from apps.common.errors import Conflict, ValidationFailed
 
 PROFILE_FIELDS = ("full_name", "bio", "city", "telegram_contact", "phone", "discord")
@@ -165,3 +168,27 @@ def user_delete_account(*, user: User) -> None:
         user.set_unusable_password()
         user.save()
     tokens.sessions_revoke_all(user=user)
+
+
+def sessions_end_all(
+    *, user: User, keep_family: str | None = None, keep_session_key: str | None = None
+) -> int:
+    """Revoke every JWT session family and every Django web session of `user`, except the
+    kept ones; returns how many were ended. (Same signature as secauth's version.)"""
+    families = [
+        f
+        for f in tokens.sessions_active(user=user).values_list("family", flat=True)
+        if f != keep_family
+    ]
+    for family in families:
+        cache.set(tokens._family_revoked_key(family), 1, dj_settings.JWT_REFRESH_TTL)
+    AuthSession.objects.filter(user=user, family__in=families).update(revoked_at=timezone.now())
+    ended = len(families)
+    # Database sessions carry the user id only inside the encoded data.
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.session_key == keep_session_key:
+            continue
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended

@@ -99,7 +99,10 @@ def listing_delete(*, listing: Listing, user: User) -> None:
     if listing.seller_id != user.pk:
         raise PermissionDenied("Удалить объявление может только продавец", code="not_seller")
     current = Listing.objects.select_for_update().get(pk=listing.pk)
-    in_progress = PurchaseRequest.objects.filter(listing=current, status=DealStatus.ACCEPTED)
+    in_progress = PurchaseRequest.objects.filter(
+        listing=current,
+        status__in=(DealStatus.ACCEPTED, DealStatus.DELIVERED, DealStatus.DISPUTED),
+    )
     if current.status == ListingStatus.RESERVED or in_progress.exists():
         raise InvalidState(
             "По объявлению идёт сделка: завершите или отмените её, прежде чем удалять",

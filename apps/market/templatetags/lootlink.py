@@ -22,6 +22,8 @@ STATUS_TONES = {
     "cancelled": "muted",
     "pending": "warn",
     "accepted": "info",
+    "delivered": "info",
+    "disputed": "bad",
     "completed": "ok",
     "rejected": "bad",
 }
