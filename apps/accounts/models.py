@@ -44,6 +44,9 @@ class User(AbstractUser):
     # A moderator's ban sets is_active=False; a temporary one also sets banned_until, and the
     # auth backend lifts it at the first login after that moment (apps/moderation/sanctions.py).
     banned_until = models.DateTimeField(null=True, blank=True)
+    # Withdrawals from confirmed exchanges (1 each) and upheld no-shows (2 each) lower the
+    # trust score (apps/exchange/trust.py).
+    trust_strikes = models.PositiveIntegerField(default=0)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,5 +1,6 @@
-"""Proposals after "everyone accepted" when something goes wrong: staff closing a disputed
-exchange, a ban cancelling a user's open proposals.
+"""Proposals after "everyone accepted" when something goes wrong: a participant withdrawing
+before the handover, staff closing a disputed exchange (an upheld no-show costs the no-show
+trust), a ban cancelling a user's open proposals.
 
 Same frame as apps/exchange/proposals.py: lock the row, check the state, conditional update,
 free the items (delete their `ProposalItemLock` rows) and re-match the others after commit.
@@ -10,11 +11,21 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from apps.common.errors import InvalidState
+from apps.accounts.models import User
+from apps.common.errors import InvalidState, ValidationFailed
 from apps.exchange import proposal_messages as messages
 from apps.exchange.models import Proposal
 from apps.exchange.models import ProposalStatus as S
-from apps.exchange.proposals import _complete, _lock, _move, _release, _rematch_later
+from apps.exchange.proposals import (
+    _complete,
+    _lock,
+    _move,
+    _participant,
+    _release,
+    _rematch_later,
+)
+from apps.exchange.trust import STRIKES_NO_SHOW, STRIKES_WITHDRAWAL, user_trust_strike
+from apps.notifications.services import notify_many
 
 
 def _cancel(locked: Proposal, *, reason: str, rematch_exclude: set[int]) -> None:
@@ -23,6 +34,43 @@ def _cancel(locked: Proposal, *, reason: str, rematch_exclude: set[int]) -> None
     messages.proposal_cancelled(locked, reason=reason)
     others = locked.participants.exclude(user_id__in=rematch_exclude)
     _rematch_later(list(others.values_list("user_id", flat=True)))
+
+
+def proposal_withdraw(*, proposal: Proposal, user: User, reason: str) -> Proposal:
+    """A participant pulls out of a confirmed exchange before the handover (nobody has
+    confirmed receipt yet): the exchange is cancelled, every item is free again, the others
+    are told the reason and re-matched, and the withdrawer gets a trust strike."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("Укажите причину отказа", code="reason_required")
+    with transaction.atomic():
+        locked = _lock(proposal.pk)
+        _participant(locked, user)  # outsiders: 404
+        if locked.status != S.CONFIRMED:
+            raise InvalidState(
+                "Выйти можно только из обмена, который все приняли",
+                code=f"proposal_{locked.status}",
+            )
+        if locked.participants.filter(received_at__isnull=False).exists():
+            raise InvalidState(
+                "Передача уже началась: если что-то пошло не так, откройте спор",
+                code="handover_started",
+            )
+        _move(locked, S.CANCELLED, closed_at=timezone.now(), close_reason="withdrawn")
+        _release(locked)
+        others = list(locked.participants.exclude(user=user).values_list("user_id", flat=True))
+        payload = {
+            "proposal_id": locked.pk,
+            "kind": locked.kind,
+            "reason": "withdrawn",
+            "url": messages.proposal_url(locked.pk),
+            "message": f"{user.username} вышел(а) из обмена до передачи: {reason}. "
+            "Ваши вещи снова свободны, подбираем новые варианты.",
+        }
+        notify_many([(uid, "proposal_cancelled", payload) for uid in others])
+        _rematch_later(others)
+        user_trust_strike(user_id=user.pk, strikes=STRIKES_WITHDRAWAL)
+    return locked
 
 
 def proposal_cancel_for_ban(*, proposal_id: int, banned_id: int) -> bool:
@@ -36,10 +84,13 @@ def proposal_cancel_for_ban(*, proposal_id: int, banned_id: int) -> bool:
     return True
 
 
-def proposal_close_by_staff(*, proposal: Proposal, outcome: str) -> Proposal:
+def proposal_close_by_staff(
+    *, proposal: Proposal, outcome: str, no_show_id: int | None = None
+) -> Proposal:
     """A dispute decision on a confirmed exchange: `complete` or `cancel` it.
 
     A completed exchange keeps its state (the decision's sanction is what matters then).
+    `no_show_id`: the participant whose no-show staff upheld; they get no-show strikes.
     """
     with transaction.atomic():
         locked = _lock(proposal.pk)
@@ -50,4 +101,6 @@ def proposal_close_by_staff(*, proposal: Proposal, outcome: str) -> Proposal:
                 _cancel(locked, reason="staff_decision", rematch_exclude=set())
         elif locked.status != S.COMPLETED:
             raise InvalidState("Обмен уже закрыт", code=f"proposal_{locked.status}")
+        if no_show_id is not None:
+            user_trust_strike(user_id=no_show_id, strikes=STRIKES_NO_SHOW)
     return locked

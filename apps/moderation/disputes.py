@@ -221,7 +221,13 @@ def dispute_decide(
     if dispute.purchase_request_id:
         purchase_request_resolve(pr=dispute.purchase_request, outcome=outcome, reason=note)
     else:
-        proposal_close_by_staff(proposal=dispute.proposal, outcome=outcome)
+        # An upheld no-show: the exchange did not happen because the respondent did not come.
+        upheld = dispute.reason == DisputeReason.NO_SHOW and outcome == DisputeOutcome.CANCEL
+        proposal_close_by_staff(
+            proposal=dispute.proposal,
+            outcome=outcome,
+            no_show_id=dispute.respondent_id if upheld else None,
+        )
     respondent = dispute.respondent
     if sanction == Sanction.WARN:
         user_warn(user=respondent, staff=staff, reason=note)
