@@ -60,6 +60,9 @@ class Listing(models.Model):
     # Lower-cased title + description: SQLite's LIKE folds only ASCII, so the fallback search
     # compares against this column with Python-lowered (Cyrillic-aware) terms.
     search_text = models.TextField(blank=True, editable=False)
+    # Hidden by a moderator (a report upheld): off sale, seen only by its seller and staff, and
+    # the seller cannot put it back on sale.
+    moderation_hidden = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

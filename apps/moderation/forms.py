@@ -6,7 +6,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.market.forms import IMAGE_ACCEPT
-from apps.moderation.models import DisputeOutcome, DisputeReason, Sanction
+from apps.moderation.models import (
+    DisputeOutcome,
+    DisputeReason,
+    ReportAction,
+    ReportReason,
+    ReportStatus,
+    ReportTarget,
+    Sanction,
+)
 
 
 def _image_field() -> forms.FileField:
@@ -57,4 +65,44 @@ class DisputeDecisionForm(forms.Form):
         label=_("Обоснование (видят участники)"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Причина"), choices=ReportReason.choices)
+    comment = forms.CharField(
+        label=_("Комментарий (необязательно)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    accused = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class ReportActionForm(forms.Form):
+    action = forms.ChoiceField(label=_("Действие"), choices=ReportAction.choices)
+    days = forms.IntegerField(
+        label=_("Срок блокировки, дней (для временной)"),
+        min_value=1,
+        max_value=365,
+        required=False,
+        initial=7,
+    )
+    note = forms.CharField(
+        label=_("Обоснование (в журнал)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReportFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Статус"), choices=[("", _("Все")), *ReportStatus.choices], required=False
+    )
+    target_type = forms.ChoiceField(
+        label=_("Объект"), choices=[("", _("Все")), *ReportTarget.choices], required=False
+    )
+    reason = forms.ChoiceField(
+        label=_("Причина"), choices=[("", _("Все")), *ReportReason.choices], required=False
     )

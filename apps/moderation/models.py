@@ -163,3 +163,79 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_id} {self.action} {self.target_type}#{self.target_id}"
+
+
+class ReportTarget(models.TextChoices):
+    LISTING = "listing", _("объявление")
+    ITEM = "item", _("желание или предложение")
+    USER = "user", _("пользователь")
+    MESSAGE = "message", _("сообщение в чате")
+    PROPOSAL = "proposal", _("предложение обмена")
+
+
+class ReportReason(models.TextChoices):
+    FRAUD = "fraud", _("Мошенничество")
+    SPAM = "spam", _("Спам или реклама")
+    PROHIBITED = "prohibited", _("Запрещённый товар или услуга")
+    MISLEADING = "misleading", _("Обман в описании")
+    ABUSE = "abuse", _("Оскорбления или угрозы")
+    OTHER = "other", _("Другое")
+
+
+class ReportStatus(models.TextChoices):
+    OPEN = "open", _("Новая")
+    ACTIONED = "actioned", _("Приняты меры")
+    DISMISSED = "dismissed", _("Отклонена")
+
+
+class ReportAction(models.TextChoices):
+    HIDE = "hide", _("Скрыть объект")
+    WARN = "warn", _("Предупредить автора")
+    BAN_TEMP = "ban_temp", _("Заблокировать автора на время")
+    BAN = "ban", _("Заблокировать автора навсегда")
+    DISMISS = "dismiss", _("Отклонить жалобу")
+
+
+class Report(models.Model):
+    """A user's complaint about something another user posted (or about the user)."""
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_sent"
+    )
+    target_type = models.CharField(max_length=10, choices=ReportTarget.choices)
+    target_id = models.BigIntegerField()
+    # whose content it is: warnings and bans apply to this user
+    accused = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_received"
+    )
+    reason = models.CharField(_("причина"), max_length=12, choices=ReportReason.choices)
+    comment = models.TextField(_("комментарий"), blank=True, max_length=2000)
+    status = models.CharField(max_length=10, choices=ReportStatus.choices, default="open")
+    created_at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=10, choices=ReportAction.choices, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="report_status_created"),
+            models.Index(fields=["target_type", "target_id"], name="report_target"),
+        ]
+        constraints = [
+            # one open report per reporter and object: a second click is not a second vote
+            models.UniqueConstraint(
+                fields=["reporter", "target_type", "target_id"],
+                condition=Q(status="open"),
+                name="report_one_open_per_reporter",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"report #{self.pk} {self.target_type}#{self.target_id} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("moderation:report_detail", args=[self.pk])

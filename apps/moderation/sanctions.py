@@ -82,9 +82,9 @@ def _hide_and_cancel(user: User) -> None:
     )
     for pr in open_deals.order_by("pk"):
         purchase_request_cancel_for_ban(pr=pr, banned_id=user.pk)
-    Listing.objects.filter(
-        seller=user, status__in=(ListingStatus.ACTIVE, ListingStatus.RESERVED)
-    ).update(status=ListingStatus.CANCELLED, updated_at=timezone.now())
+    Listing.objects.filter(seller=user).exclude(status=ListingStatus.SOLD).update(
+        status=ListingStatus.CANCELLED, moderation_hidden=True, updated_at=timezone.now()
+    )
     proposals = Proposal.objects.filter(
         participants__user=user,
         status__in=(ProposalStatus.PENDING, ProposalStatus.CONFIRMED),

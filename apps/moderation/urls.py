@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.moderation import views_disputes
+from apps.moderation import views_disputes, views_staff
 
 app_name = "moderation"
 
@@ -20,4 +20,16 @@ urlpatterns = [
     path("disputes/<int:pk>/", views_disputes.dispute_detail, name="dispute_detail"),
     path("disputes/<int:pk>/message/", views_disputes.dispute_message, name="dispute_message"),
     path("disputes/<int:pk>/decide/", views_disputes.dispute_decide, name="dispute_decide"),
+]
+
+urlpatterns += [
+    path(
+        "report/<str:target_type>/<int:target_id>/",
+        views_staff.report_create,
+        name="report_create",
+    ),
+    path("moderation/", views_staff.queue, name="queue"),
+    path("moderation/reports/<int:pk>/", views_staff.report_detail, name="report_detail"),
+    path("moderation/reports/<int:pk>/act/", views_staff.report_act, name="report_act"),
+    path("moderation/audit/", views_staff.audit, name="audit"),
 ]

@@ -69,6 +69,11 @@ def listing_update(
     with transaction.atomic():
         # The row lock keeps a concurrent accept from reserving it mid-edit.
         current = Listing.objects.select_for_update().get(pk=listing.pk)
+        if current.moderation_hidden and status == ListingStatus.ACTIVE:
+            raise InvalidState(
+                "Объявление скрыто модератором и не может вернуться в продажу",
+                code="listing_hidden",
+            )
         if current.status not in SELLER_STATUSES:
             raise InvalidState(
                 "Объявление с принятой или завершённой сделкой нельзя редактировать",

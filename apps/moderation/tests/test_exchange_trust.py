@@ -146,3 +146,16 @@ def test_pending_proposal_cannot_be_disputed_and_outsider_gets_404(client, peopl
     )
     assert r.status_code == 404
     assert not Dispute.objects.exists()
+
+
+def test_ban_cancels_a_confirmed_exchange_and_tells_the_others(staff, people, confirmed):
+    from apps.moderation.sanctions import user_ban
+
+    anna, boris, vera = people
+    user_ban(user=anna, staff=staff, reason="мошенничество")
+    confirmed.refresh_from_db()
+    assert confirmed.status == "cancelled" and confirmed.close_reason == "user_banned"
+    assert not ProposalItemLock.objects.filter(proposal=confirmed).exists()
+    for user in (boris, vera):
+        note = Notification.objects.filter(user=user, type="proposal_cancelled").latest("pk")
+        assert "заблокирован" in note.payload["message"]
