@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -130,3 +130,28 @@ class AuthSession(models.Model):
 
     def __str__(self) -> str:
         return f"session {self.family[:8]} of {self.user_id}"
+
+
+class UserBlock(models.Model):
+    """`blocker` blocked `blocked`: no chat, purchase requests or exchanges between them.
+
+    Lives here, in the lowest app, because chat, market and exchange all check it. The blocked
+    side is never told (apps/accounts/blocks.py).
+    """
+
+    blocker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_made"
+    )
+    blocked = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_received"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="user_block_unique"),
+            models.CheckConstraint(condition=~Q(blocker=F("blocked")), name="user_block_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocked {self.blocked_id}"

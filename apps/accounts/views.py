@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.forms import LoginForm, ProfileForm, RegisterForm
-from apps.accounts.models import User
+from apps.accounts.models import User, UserBlock
 from apps.common.ratelimit import client_ip, hit
 from apps.market import selectors as market
 from apps.market.models import ListingStatus
@@ -99,6 +99,8 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
             "reviews": reviews,
             "listings": listings,
             "is_me": request.user.is_authenticated and request.user.pk == person.pk,
+            "blocked_by_me": request.user.is_authenticated
+            and UserBlock.objects.filter(blocker=request.user, blocked=person).exists(),
         },
     )
 

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 import matching
+from apps.accounts.blocks import blocked_user_pairs
 from apps.accounts.models import UserLocation
 from apps.exchange.models import (
     DeclinedPair,
@@ -99,6 +100,7 @@ def snapshot(*, user_ids: Iterable[int] | None = None) -> Snapshot:
         blocked = frozenset(
             DeclinedPair.objects.filter(until__gt=now).values_list("offer_id", "want_id")
         )
+        blocked_users = blocked_user_pairs(owners)
     items = [
         matching.Item(
             id=pk,
@@ -113,11 +115,37 @@ def snapshot(*, user_ids: Iterable[int] | None = None) -> Snapshot:
         )
         for pk, uid, item_type, exchange_type, category, name, description, value, duration, _v in rows
     ]
+    blocked |= _pairs_between_blocked_users(items, blocked_users)
     return Snapshot(
-        market=matching.Market(users=users, items=items, blocked=blocked),
+        market=matching.Market(
+            users=users, items=items, blocked=blocked, blocked_users=blocked_users
+        ),
         versions={row[0]: row[9] for row in rows},
         taken_at=now,
     )
+
+
+def _pairs_between_blocked_users(
+    items: list[matching.Item], blocked_users: frozenset[tuple[int, int]]
+) -> frozenset[tuple[int, int]]:
+    """Every (offer, want) pair between two users who blocked each other, both directions.
+
+    The engine drops legs between blocked users itself (Market.blocked_users); listing the
+    pairs in Market.blocked as well keeps the rule on any engine version. Blocks are few, so
+    this is a handful of items per pair.
+    """
+    if not blocked_users:
+        return frozenset()
+    offers: dict[int, list[int]] = {}
+    wants: dict[int, list[int]] = {}
+    for it in items:
+        (offers if it.kind == matching.OFFER else wants).setdefault(it.user_id, []).append(it.id)
+    pairs = set()
+    for a, b in blocked_users:
+        for giver, receiver in ((a, b), (b, a)):
+            for offer in offers.get(giver, ()):
+                pairs.update((offer, want) for want in wants.get(receiver, ()))
+    return frozenset(pairs)
 
 
 def cycle_key(proposal: matching.Proposal) -> str:

@@ -104,3 +104,22 @@ def proposal_close_by_staff(
         if no_show_id is not None:
             user_trust_strike(user_id=no_show_id, strikes=STRIKES_NO_SHOW)
     return locked
+
+
+def proposals_cancel_between(*, a_id: int, b_id: int) -> int:
+    """A block: pending proposals holding both users are cancelled (without saying why: the
+    blocked side is not told); everyone else in them is re-matched. Confirmed exchanges are
+    left to their participants (withdraw or dispute)."""
+    both = (
+        Proposal.objects.filter(status=S.PENDING, participants__user_id=a_id)
+        .filter(participants__user_id=b_id)
+        .values_list("pk", flat=True)
+    )
+    count = 0
+    for pk in sorted(set(both)):
+        with transaction.atomic():
+            locked = _lock(pk)
+            if locked.status == S.PENDING:
+                _cancel(locked, reason="conditions_changed", rematch_exclude=set())
+                count += 1
+    return count

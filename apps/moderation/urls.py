@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.moderation import views_disputes, views_staff
+from apps.moderation import views_blocks, views_disputes, views_staff
 
 app_name = "moderation"
 
@@ -32,4 +32,10 @@ urlpatterns += [
     path("moderation/reports/<int:pk>/", views_staff.report_detail, name="report_detail"),
     path("moderation/reports/<int:pk>/act/", views_staff.report_act, name="report_act"),
     path("moderation/audit/", views_staff.audit, name="audit"),
+]
+
+urlpatterns += [
+    path("accounts/blocked/", views_blocks.blocked_list, name="blocked"),
+    path("accounts/block/<int:user_id>/", views_blocks.block, name="block"),
+    path("accounts/unblock/<int:user_id>/", views_blocks.unblock, name="unblock"),
 ]

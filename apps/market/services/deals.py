@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from apps.accounts.blocks import users_blocked
 from apps.accounts.models import User
 from apps.common.errors import Conflict, InvalidState, PermissionDenied
 from apps.market.formatting import format_rub
@@ -144,7 +145,8 @@ def purchase_request_create(*, listing: Listing, buyer: User, message: str = "")
     """Ask to buy an active listing; the seller is notified."""
     if listing.seller_id == buyer.pk:
         raise PermissionDenied("Нельзя купить собственное объявление", code="own_listing")
-    if listing.status != ListingStatus.ACTIVE:
+    # A block (either way) looks exactly like an unavailable listing: the blocked side is not told.
+    if listing.status != ListingStatus.ACTIVE or users_blocked(listing.seller_id, buyer.pk):
         raise InvalidState("Объявление сейчас недоступно для покупки", code="listing_unavailable")
     if PurchaseRequest.objects.filter(
         listing=listing, buyer=buyer, status__in=(PENDING, ACCEPTED)
