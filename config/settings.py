@@ -268,6 +268,8 @@ LOGGING = {
 DEAL_AUTO_CONFIRM_DAYS = int(os.environ.get("DEAL_AUTO_CONFIRM_DAYS", "3"))
 # The other side of a dispute has this long to answer before staff decide without them.
 DISPUTE_ANSWER_DAYS = int(os.environ.get("DISPUTE_ANSWER_DAYS", "3"))
+# Email verification links (apps/accounts/verification.py) stay valid this long.
+EMAIL_VERIFY_MAX_AGE_DAYS = int(os.environ.get("EMAIL_VERIFY_MAX_AGE_DAYS", "3"))
 CELERY_BEAT_SCHEDULE["deals-auto-confirm"] = {
     "task": "market.deals_auto_confirm",
     "schedule": 900.0,

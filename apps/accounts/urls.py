@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from apps.accounts import views
+from apps.accounts import views, views_verify
 
 app_name = "accounts"
 
@@ -14,6 +14,10 @@ urlpatterns = [
     path("accounts/profile/<str:username>/", views.profile, name="profile"),
     path("accounts/profile-edit/", views.profile_edit, name="profile_edit"),
     path("accounts/my-listings/", views.my_listings, name="my_listings"),
+    path(
+        "accounts/verify-email/send/", views_verify.verify_email_send, name="verify_email_send"
+    ),
+    path("accounts/verify-email/<str:token>/", views_verify.verify_email, name="verify_email"),
     path("accounts/my-purchases/", views.my_purchases, name="my_purchases"),
     path("accounts/my-sales/", views.my_sales, name="my_sales"),
     path(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -14,6 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.forms import LoginForm, ProfileForm, RegisterForm
 from apps.accounts.models import User, UserBlock
+from apps.accounts.verification import email_verification_send
+from apps.common.errors import DomainError
 from apps.common.ratelimit import client_ip, hit
 from apps.market import selectors as market
 from apps.market.models import ListingStatus
@@ -40,6 +44,9 @@ def register(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             user = form.save()
             login(request, user, backend=BACKEND)
+            # no address or throttled: the profile page offers to send it again
+            with suppress(DomainError):
+                email_verification_send(user=user, base_url=request.build_absolute_uri("/"))
             messages.success(
                 request, _("Добро пожаловать в LootLink, %(name)s!") % {"name": user.username}
             )
