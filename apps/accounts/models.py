@@ -155,3 +155,43 @@ class UserBlock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.blocker_id} blocked {self.blocked_id}"
+
+
+class TOTPDevice(models.Model):
+    """A user's authenticator app (TOTP, RFC 6238). Active once `confirmed_at` is set.
+
+    `last_step` is the time step of the last accepted code, so a code works only once.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp_device"
+    )
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"TOTP of {self.user_id}"
+
+
+class LoginEvent(models.Model):
+    """One login attempt (web or API), for the user's "login history" page."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_events"
+    )
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    method = models.CharField(max_length=8)  # "web" | "api"
+    success = models.BooleanField(default=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=256, blank=True)
+    session_key = models.CharField(max_length=40, blank=True)  # web sessions
+    family = models.CharField(max_length=64, blank=True)  # API refresh families
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "-at"], name="login_event_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.method} {self.at:%Y-%m-%d %H:%M}"

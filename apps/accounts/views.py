@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from contextlib import suppress
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.forms import LoginForm, ProfileForm, RegisterForm
 from apps.accounts.models import User, UserBlock
+from apps.accounts.twofactor import PENDING_2FA, totp_enabled
 from apps.accounts.verification import email_verification_send
 from apps.common.errors import DomainError
 from apps.common.ratelimit import client_ip, hit
@@ -61,6 +63,18 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        """Password right: log in, or with 2FA on, ask for the code first (views_security)."""
+        user = form.get_user()
+        if totp_enabled(user):
+            self.request.session[PENDING_2FA] = {
+                "uid": user.pk,
+                "at": int(time.time()),
+                "next": self.get_success_url(),
+            }
+            return redirect("accounts:login_2fa")
+        return super().form_valid(form)
 
     def post(self, request, *args, **kwargs):
         username = (request.POST.get("username") or "").strip().lower()

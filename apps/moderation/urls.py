@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.moderation import views_blocks, views_disputes, views_staff
+from apps.moderation import views_blocks, views_disputes, views_export, views_staff
 
 app_name = "moderation"
 
@@ -39,3 +39,5 @@ urlpatterns += [
     path("accounts/block/<int:user_id>/", views_blocks.block, name="block"),
     path("accounts/unblock/<int:user_id>/", views_blocks.unblock, name="unblock"),
 ]
+
+urlpatterns += [path("accounts/export/", views_export.data_export, name="data_export")]

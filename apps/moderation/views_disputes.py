@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.accounts.twofactor import session_passed_2fa
 from apps.common.errors import DomainError
 from apps.exchange.proposal_selectors import proposal_get_for
 from apps.market import selectors as market_selectors
@@ -163,6 +164,9 @@ def dispute_decide(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             disputes.NotFound("Спор не найден", code="dispute_not_found"),
         )
+    if not session_passed_2fa(request):
+        messages.error(request, _("Модераторам нужна двухфакторная аутентификация"))
+        return redirect("accounts:security")
     form = DisputeDecisionForm(request.POST)
     if form.is_valid():
         try:

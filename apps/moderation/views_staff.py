@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.accounts.twofactor import session_passed_2fa
 from apps.common.errors import DomainError
 from apps.market.web import error_page
 from apps.moderation import reports, selectors
@@ -22,11 +23,19 @@ from apps.moderation.models import ReportStatus, ReportTarget
 
 
 def staff_only(view):
+    """Staff pages: 404 for everyone else; a staff session must have passed 2FA."""
+
     @wraps(view)
     @login_required
     def wrapper(request, *args, **kwargs):
         if not request.user.is_staff:
             raise Http404
+        if not session_passed_2fa(request):
+            messages.error(
+                request,
+                _("Модераторам нужна двухфакторная аутентификация: включите её и войдите с кодом"),
+            )
+            return redirect("accounts:security")
         return view(request, *args, **kwargs)
 
     return wrapper
