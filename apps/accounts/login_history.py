@@ -8,6 +8,8 @@ session while its family is not revoked (apps/accounts/tokens.py).
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.contrib.sessions.models import Session
 from django.db.models import QuerySet
@@ -20,6 +22,16 @@ from apps.common.errors import NotFound
 from apps.common.ratelimit import client_ip
 
 HISTORY_LIMIT = 50
+
+
+def _ip(request) -> str | None:
+    """The client address if it is one (test requests and odd proxies may send none)."""
+    if request is None:
+        return None
+    try:
+        return str(ipaddress.ip_address(client_ip(request)))
+    except ValueError:
+        return None
 
 
 def login_event_record(
@@ -35,7 +47,7 @@ def login_event_record(
         user=user,
         method=method,
         success=success,
-        ip=client_ip(request) if request is not None else None,
+        ip=_ip(request),
         user_agent=(request.headers.get("User-Agent", "") if request is not None else "")[:256],
         session_key=session_key or "",
         family=family or "",
