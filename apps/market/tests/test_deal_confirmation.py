@@ -139,3 +139,9 @@ def test_pages_do_not_promise_a_safe_deal(client, other, listing):
     assert "Безопасная сделка" not in body
     assert "LootLink не проводит платежи" in body
     assert "не принимает и не хранит деньги" in body
+
+
+def test_listing_page_tells_the_buyer_to_confirm(client, other, delivered, listing):
+    client.force_login(other)
+    body = client.get(f"/listing/{listing.pk}/").content.decode()
+    assert "подтвердите получение на странице сделки" in body
