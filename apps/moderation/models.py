@@ -144,6 +144,19 @@ class DisputeEvent(models.Model):
         return f"{self.kind} in {self.dispute_id}"
 
 
+AUDIT_ACTIONS = {
+    "warn": _("предупреждение"),
+    "ban": _("блокировка"),
+    "unban": _("разблокировка"),
+    "dispute_decide": _("решение по спору"),
+    "report_hide": _("жалоба: объект скрыт"),
+    "report_warn": _("жалоба: предупреждение"),
+    "report_ban_temp": _("жалоба: временная блокировка"),
+    "report_ban": _("жалоба: блокировка"),
+    "report_dismiss": _("жалоба отклонена"),
+}
+
+
 class AuditLog(models.Model):
     """Every moderator action: who did what to which object, and why. Append-only."""
 
@@ -163,6 +176,10 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_id} {self.action} {self.target_type}#{self.target_id}"
+
+    @property
+    def action_label(self) -> str:
+        return AUDIT_ACTIONS.get(self.action, self.action)
 
 
 class ReportTarget(models.TextChoices):
