@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from apps.accounts.models import TOTPDevice, UserBlock
 from apps.moderation.models import AuditLog, Dispute, DisputeEvent, Report
 
 
@@ -30,3 +31,23 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(admin.ModelAdmin):
+    """Staff can remove a user's 2FA (a lost phone) after checking who asks; the secret is
+    never shown."""
+
+    list_display = ("user", "confirmed_at", "created_at")
+    search_fields = ("user__username",)
+    fields = ("user", "confirmed_at", "created_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(UserBlock)
+class UserBlockAdmin(admin.ModelAdmin):
+    list_display = ("blocker", "blocked", "created_at")
+    search_fields = ("blocker__username", "blocked__username")
