@@ -169,6 +169,8 @@ class TOTPDevice(models.Model):
     secret = models.CharField(max_length=64)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     last_step = models.BigIntegerField(default=0)
+    # SHA-256 of the unused one-time recovery codes (shown once, when 2FA is switched on)
+    recovery_hashes = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -9,6 +9,9 @@ have it: the moderation pages refuse a staff session that did not pass it
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+
 import pyotp
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +23,7 @@ ISSUER = "FreeMarket · LootLink"
 SESSION_FLAG = "2fa_passed"
 PENDING_2FA = "2fa_pending"  # {"uid", "at", "next"} between the password and the code
 PENDING_SECONDS = 300
+RECOVERY_CODES = 8
 
 
 def totp_enabled(user: User) -> bool:
@@ -57,14 +61,37 @@ def _accept(device: TOTPDevice, code: str) -> bool:
     return False
 
 
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.strip().lower().encode()).hexdigest()
+
+
+def _use_recovery(device: TOTPDevice, code: str) -> bool:
+    """A recovery code (xxxx-xxxx) works once: it is removed under a row lock."""
+    if "-" not in (code or ""):
+        return False
+    with transaction.atomic():
+        locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        digest = _hash(code)
+        if digest not in locked.recovery_hashes:
+            return False
+        locked.recovery_hashes = [h for h in locked.recovery_hashes if h != digest]
+        locked.save(update_fields=["recovery_hashes"])
+    return True
+
+
 @transaction.atomic
-def totp_confirm(*, user: User, code: str) -> None:
+def totp_confirm(*, user: User, code: str) -> list[str]:
+    """Switch 2FA on with a first code; returns the recovery codes (shown once)."""
     device = TOTPDevice.objects.select_for_update().filter(user=user).first()
     if device is None or device.confirmed_at is not None:
         raise InvalidState("Сначала начните настройку", code="2fa_not_started")
     if not _accept(device, code):
         raise ValidationFailed("Неверный код из приложения", code="otp_invalid")
-    TOTPDevice.objects.filter(pk=device.pk).update(confirmed_at=timezone.now())
+    codes = [f"{secrets.token_hex(2)}-{secrets.token_hex(2)}" for _ in range(RECOVERY_CODES)]
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        confirmed_at=timezone.now(), recovery_hashes=[_hash(c) for c in codes]
+    )
+    return codes
 
 
 def totp_disable(*, user: User, code: str) -> None:
@@ -83,7 +110,7 @@ def totp_check_login(*, user: User, code: str | None) -> None:
         return
     if not code:
         raise AuthenticationFailed("Введите код из приложения-аутентификатора", code="otp_required")
-    if not _accept(device, code):
+    if not _accept(device, code) and not _use_recovery(device, code):
         raise AuthenticationFailed("Неверный код из приложения", code="otp_invalid")
 
 

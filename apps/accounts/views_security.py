@@ -53,7 +53,7 @@ def login_2fa(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/login_2fa.html", {"error": error}, status=status)
 
 
-def _security_page(request, *, setup=None, status=200) -> HttpResponse:
+def _security_page(request, *, setup=None, recovery_codes=None, status=200) -> HttpResponse:
     user = request.user
     return render(
         request,
@@ -61,6 +61,7 @@ def _security_page(request, *, setup=None, status=200) -> HttpResponse:
         {
             "totp_on": twofactor.totp_enabled(user),
             "setup": setup,
+            "recovery_codes": recovery_codes,
             "sessions": login_history.sessions_for(
                 user=user, current_key=request.session.session_key
             ),
@@ -92,13 +93,14 @@ def totp_begin(request: HttpRequest) -> HttpResponse:
 @require_POST
 def totp_confirm(request: HttpRequest) -> HttpResponse:
     try:
-        twofactor.totp_confirm(user=request.user, code=request.POST.get("code", ""))
+        codes = twofactor.totp_confirm(user=request.user, code=request.POST.get("code", ""))
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("accounts:security")
     request.session[twofactor.SESSION_FLAG] = True
     messages.success(request, _("Двухфакторная аутентификация включена"))
-    return redirect("accounts:security")
+    # The codes are shown on this one response only: nothing stores them in clear.
+    return _security_page(request, recovery_codes=codes)
 
 
 @login_required

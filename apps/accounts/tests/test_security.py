@@ -148,3 +148,20 @@ def test_staff_without_2fa_cannot_open_moderation(client, staff):
     fresh.post("/accounts/login/2fa/", {"code": totp.now()})
     assert fresh.get("/moderation/").status_code == 200
 
+
+
+def test_recovery_codes_are_shown_once_and_each_works_once(client, owner):
+    client.force_login(owner)
+    r = client.post("/accounts/security/2fa/begin/")
+    secret = r.context["setup"]["secret"]
+    r = client.post("/accounts/security/2fa/confirm/", {"code": pyotp.TOTP(secret).now()})
+    codes = r.context["recovery_codes"]
+    assert len(codes) == 8 and codes[0] in r.content.decode()
+    assert codes[0] not in client.get("/accounts/security/").content.decode()
+    assert codes[0] not in json.dumps(list(TOTPDevice.objects.values("recovery_hashes")))
+    first = Client()
+    web_login(first)
+    assert first.post("/accounts/login/2fa/", {"code": codes[0]}).status_code == 302
+    again = Client()
+    web_login(again)
+    assert again.post("/accounts/login/2fa/", {"code": codes[0]}).status_code == 400
