@@ -23,6 +23,7 @@ from apps.exchange.api import router as listings_router
 from apps.exchange.api_chains import chains_router, matches_router
 from apps.exchange.api_matching import router as matching_router
 from apps.exchange.api_wantlists import router as wantlists_router  # want lists (issue 14)
+from apps.moderation.api import router as trust_router
 from apps.notifications.api import events_router
 from apps.notifications.api import router as notifications_router
 
@@ -111,6 +112,7 @@ api.add_router("/api/chains", chains_router)
 api.add_router("/api/matches", matches_router)
 api.add_router("/api/notifications", notifications_router)
 api.add_router("/api/events", events_router)
+api.add_router("/api", trust_router)  # trust (issue 17): withdraw, disputes, reports, blocks
 
 
 @api.get("/health", tags=["Health"])

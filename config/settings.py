@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "apps.chat",
     "apps.notifications",
     "apps.tgbot",  # notify: the Telegram bot process (`make bot`)
+    "apps.moderation",  # trust (issue 17): disputes, reports, moderation queue
 ]
 
 MIDDLEWARE = [
@@ -374,4 +375,16 @@ LOGGING = {
     "handlers": _LOG_HANDLERS,
     "root": {"handlers": list(_LOG_HANDLERS), "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
+}
+
+# --- Trust & safety (trust, issue 17): deals the buyer closes, disputes, moderation -----------
+# A delivered LootLink deal the buyer neither confirms nor disputes confirms itself after this.
+DEAL_AUTO_CONFIRM_DAYS = int(os.environ.get("DEAL_AUTO_CONFIRM_DAYS", "3"))
+# The other side of a dispute has this long to answer before staff decide without them.
+DISPUTE_ANSWER_DAYS = int(os.environ.get("DISPUTE_ANSWER_DAYS", "3"))
+# Email verification links (apps/accounts/verification.py) stay valid this long.
+EMAIL_VERIFY_MAX_AGE_DAYS = int(os.environ.get("EMAIL_VERIFY_MAX_AGE_DAYS", "3"))
+CELERY_BEAT_SCHEDULE["deals-auto-confirm"] = {
+    "task": "market.deals_auto_confirm",
+    "schedule": 900.0,
 }

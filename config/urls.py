@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("apps.market.urls")),
     path("", include("apps.chat.urls")),
     path("", include("apps.exchange.urls")),
+    path("", include("apps.moderation.urls")),  # trust: disputes, reports, moderation
     path("", api.urls),
 ]
 

@@ -94,6 +94,8 @@ class Market:
     items: Sequence[Item]
     blocked: frozenset[tuple[int, int]] = frozenset()
     accepted: frozenset[tuple[int, int]] = frozenset()
+    # (user_a, user_b) pairs who blocked each other: never in one cycle (either direction).
+    blocked_users: frozenset[tuple[int, int]] = frozenset()
 
 
 @dataclass(frozen=True)

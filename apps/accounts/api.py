@@ -9,6 +9,7 @@ from django.utils import timezone
 from ninja import Router, Status
 
 from apps.accounts import selectors, services, throttles, tokens
+from apps.accounts.login_history import login_event_record
 from apps.accounts.models import User
 from apps.accounts.schemas import (
     ChangePasswordIn,
@@ -26,6 +27,7 @@ from apps.accounts.schemas import (
     UserOut,
 )
 from apps.accounts.security import auth_optional, auth_required
+from apps.accounts.twofactor import totp_check_login
 from apps.accounts.web_sessions import web_session_keep_after_password_change
 from apps.common.errors import AuthenticationFailed, PermissionDenied
 from apps.common.ratelimit import client_ip
@@ -99,8 +101,16 @@ def login(request: HttpRequest, response: HttpResponse, payload: LoginIn):
     if user is None:
         throttles.login_failed(account)
         raise AuthenticationFailed("Неверное имя пользователя или пароль", code="bad_credentials")
+    try:
+        totp_check_login(user=user, code=payload.otp)
+    except AuthenticationFailed:
+        login_event_record(user=user, request=request, method="api", success=False)
+        raise
     issued = tokens.session_start(
         user=user, user_agent=request.headers.get("User-Agent", ""), ip=client_ip(request)
+    )
+    login_event_record(
+        user=user, request=request, method="api", family=issued.refresh_token.split(".")[0]
     )
     now = timezone.now()
     User.objects.filter(pk=user.pk).update(last_login=now, last_active_at=now)

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Пользователи"
 
     def ready(self) -> None:
-        from apps.accounts import checks, web_sessions  # noqa: F401  (checks, signal receivers)
+        from apps.accounts import checks, login_history, web_sessions  # noqa: F401  (checks, signal receivers)

@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
+from apps.accounts.phones import phone_normalise
 from apps.common.errors import ValidationFailed
 from apps.market.forms import IMAGE_ACCEPT
 from apps.market.images import avatar_process
@@ -73,7 +74,13 @@ class ProfileForm(forms.ModelForm):
         )
 
     def clean_phone(self) -> str | None:
-        return (self.cleaned_data.get("phone") or "").strip() or None
+        try:
+            phone = phone_normalise(self.cleaned_data.get("phone"))
+        except ValidationFailed as exc:
+            raise forms.ValidationError(exc.message) from exc
+        if phone != self.instance.phone:
+            self.instance.phone_verified = False
+        return phone
 
     def clean_telegram(self) -> str:
         value = self.cleaned_data["telegram"].strip()

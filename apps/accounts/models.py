@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -41,6 +41,12 @@ class User(AbstractUser):
     email_verified = models.BooleanField(default=False)
     phone_verified = models.BooleanField(default=False)
     is_deleted = models.BooleanField(default=False)
+    # A moderator's ban sets is_active=False; a temporary one also sets banned_until, and the
+    # auth backend lifts it at the first login after that moment (apps/moderation/sanctions.py).
+    banned_until = models.DateTimeField(null=True, blank=True)
+    # Withdrawals from confirmed exchanges (1 each) and upheld no-shows (2 each) lower the
+    # trust score (apps/exchange/trust.py).
+    trust_strikes = models.PositiveIntegerField(default=0)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -138,3 +144,68 @@ class WebSession(models.Model):
 
     def __str__(self) -> str:
         return f"web session of {self.user_id}"
+class UserBlock(models.Model):
+    """`blocker` blocked `blocked`: no chat, purchase requests or exchanges between them.
+
+    Lives here, in the lowest app, because chat, market and exchange all check it. The blocked
+    side is never told (apps/accounts/blocks.py).
+    """
+
+    blocker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_made"
+    )
+    blocked = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_received"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="user_block_unique"),
+            models.CheckConstraint(condition=~Q(blocker=F("blocked")), name="user_block_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocked {self.blocked_id}"
+
+
+class TOTPDevice(models.Model):
+    """A user's authenticator app (TOTP, RFC 6238). Active once `confirmed_at` is set.
+
+    `last_step` is the time step of the last accepted code, so a code works only once.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp_device"
+    )
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+    # SHA-256 of the unused one-time recovery codes (shown once, when 2FA is switched on)
+    recovery_hashes = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"TOTP of {self.user_id}"
+
+
+class LoginEvent(models.Model):
+    """One login attempt (web or API), for the user's "login history" page."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_events"
+    )
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    method = models.CharField(max_length=8)  # "web" | "api"
+    success = models.BooleanField(default=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=256, blank=True)
+    session_key = models.CharField(max_length=40, blank=True)  # web sessions
+    family = models.CharField(max_length=64, blank=True)  # API refresh families
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "-at"], name="login_event_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.method} {self.at:%Y-%m-%d %H:%M}"

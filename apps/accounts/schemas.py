@@ -39,6 +39,8 @@ class RegisterIn(Schema):
 class LoginIn(Schema):
     username: str = Field(..., min_length=1, max_length=254)
     password: str = Field(..., min_length=1, max_length=128)
+    # trust: the current code of the authenticator app, for accounts with 2FA on
+    otp: str | None = Field(None, max_length=10)
 
 
 class ChangePasswordIn(Schema):

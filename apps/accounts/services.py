@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from apps.accounts import tokens
 from apps.accounts.models import City, User, UserLocation
+from apps.accounts.phones import phone_normalise
 from apps.accounts.web_sessions import web_sessions_end
 from apps.common.errors import Conflict, ValidationFailed
 
@@ -51,6 +52,7 @@ def user_create(
     Uniqueness is checked for a friendly message and enforced by constraints for races.
     """
     email = email.strip().lower() if email else None
+    phone = phone_normalise(phone)
     _check_unique(username=username, email=email, phone=phone)
     user = User(
         username=username,
@@ -80,7 +82,10 @@ def user_update_profile(*, user: User, data: dict) -> User:
     """Update the editable profile fields present in `data`."""
     changed = [f for f in PROFILE_FIELDS if f in data and data[f] is not None]
     if "phone" in changed:
-        data["phone"] = data["phone"] or None
+        data["phone"] = phone_normalise(data["phone"])
+        if data["phone"] != user.phone:
+            data["phone_verified"] = False
+            changed.append("phone_verified")
         _check_unique(username=None, email=None, phone=data["phone"], exclude_pk=user.pk)
     for field in changed:
         setattr(user, field, data[field])

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from contextlib import suppress
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -14,8 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts import throttles
 from apps.accounts.forms import LoginForm, ProfileForm, RegisterForm
-from apps.accounts.models import User
-from apps.common.errors import RateLimited
+from apps.accounts.models import User, UserBlock
+from apps.accounts.twofactor import PENDING_2FA, totp_enabled
+from apps.accounts.verification import email_verification_send
+from apps.common.errors import DomainError, RateLimited
 from apps.market import selectors as market
 from apps.market.models import ListingStatus
 from apps.market.web import paginate
@@ -49,6 +54,9 @@ def register(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             user = form.save()
             login(request, user, backend=BACKEND)
+            # no address or throttled: the profile page offers to send it again
+            with suppress(DomainError):
+                email_verification_send(user=user, base_url=request.build_absolute_uri("/"))
             messages.success(
                 request, _("Добро пожаловать в LootLink, %(name)s!") % {"name": user.username}
             )
@@ -63,6 +71,18 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        """Password right: log in, or with 2FA on, ask for the code first (views_security)."""
+        user = form.get_user()
+        if totp_enabled(user):
+            self.request.session[PENDING_2FA] = {
+                "uid": user.pk,
+                "at": int(time.time()),
+                "next": self.get_success_url(),
+            }
+            return redirect("accounts:login_2fa")
+        return super().form_valid(form)
 
     def post(self, request, *args, **kwargs):
         try:
@@ -109,6 +129,8 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
             "reviews": reviews,
             "listings": listings,
             "is_me": request.user.is_authenticated and request.user.pk == person.pk,
+            "blocked_by_me": request.user.is_authenticated
+            and UserBlock.objects.filter(blocker=request.user, blocked=person).exists(),
         },
     )
 

@@ -9,14 +9,16 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from apps.accounts.blocks import users_blocked
 from apps.accounts.models import User
 from apps.chat.models import Conversation, ConversationParticipant, Message, ParticipantRole
-from apps.common.errors import PermissionDenied, ValidationFailed
+from apps.common.errors import InvalidState, PermissionDenied, ValidationFailed
 from apps.market.models import Listing
 from apps.notifications.models import Notification
 from apps.notifications.services import notify
 
 MAX_MESSAGE = 4000
+UNAVAILABLE = "Собеседник сейчас недоступен: сообщение не отправлено"
 
 
 def listing_topic_key(*, listing_id: int, buyer_id: int) -> str:
@@ -50,6 +52,8 @@ def conversation_start_for_listing(*, listing: Listing, buyer: User) -> Conversa
     """The buyer's chat with the seller about a listing, created on first use."""
     if listing.seller_id == buyer.pk:
         raise PermissionDenied("Нельзя написать самому себе о своём объявлении", code="own_listing")
+    if users_blocked(listing.seller_id, buyer.pk):
+        raise InvalidState(UNAVAILABLE, code="chat_unavailable")
     conversation, _ = _get_or_create(
         topic_key=listing_topic_key(listing_id=listing.pk, buyer_id=buyer.pk),
         defaults={"listing": listing, "title": listing.title},
@@ -133,6 +137,10 @@ def message_send(*, conversation: Conversation, sender: User, content: str) -> M
         raise ValidationFailed(f"Сообщение длиннее {MAX_MESSAGE} символов", code="long_message")
     if not conversation.participants.filter(user=sender).exists():
         raise PermissionDenied("Вы не участник этой беседы", code="not_participant")
+    others = conversation.participants.exclude(user=sender).values_list("user_id", flat=True)
+    if not conversation.is_group and any(users_blocked(sender.pk, uid) for uid in others):
+        # the same words whichever side blocked: the blocked one is not told
+        raise InvalidState(UNAVAILABLE, code="chat_unavailable")
     message = Message.objects.create(conversation=conversation, sender=sender, content=content)
     Conversation.objects.filter(pk=conversation.pk).update(updated_at=message.created_at)
     conversation_mark_read(conversation=conversation, user=sender, up_to=message)

@@ -18,6 +18,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 import matching
+from apps.accounts.blocks import blocked_user_pairs
 from apps.accounts.models import UserLocation
 from apps.exchange.models import (
     DeclinedPair,
@@ -209,16 +210,43 @@ def snapshot(*, user_ids: Iterable[int] | None = None) -> Snapshot:
         cooling = set(DeclinedPair.objects.filter(until__gt=now).values_list("offer_id", "want_id"))
         accepted, refused = want_marks(wants)
         taught = _taught(offers, wants, now) - accepted
+        blocked_users = blocked_user_pairs(users)
+    items = [engine_item(row) for row in rows]
+    between = _pairs_between_blocked_users(items, blocked_users)
     return Snapshot(
         market=matching.Market(
             users=users,
-            items=[engine_item(row) for row in rows],
-            blocked=frozenset(cooling | refused | taught),
-            accepted=frozenset(accepted - refused),
+            items=items,
+            blocked=frozenset(cooling | refused | taught | between),
+            accepted=frozenset(accepted - refused - between),
+            blocked_users=blocked_users,
         ),
         versions={row[0]: row[10] for row in rows},
         taken_at=now,
     )
+
+
+def _pairs_between_blocked_users(
+    items: list[matching.Item], blocked_users: frozenset[tuple[int, int]]
+) -> frozenset[tuple[int, int]]:
+    """Every (offer, want) pair between two users who blocked each other, both directions.
+
+    The engine drops legs between blocked users itself (Market.blocked_users); listing the
+    pairs in Market.blocked as well keeps the rule on any engine version. Blocks are few, so
+    this is a handful of items per pair.
+    """
+    if not blocked_users:
+        return frozenset()
+    offers: dict[int, list[int]] = {}
+    wants: dict[int, list[int]] = {}
+    for it in items:
+        (offers if it.kind == matching.OFFER else wants).setdefault(it.user_id, []).append(it.id)
+    pairs = set()
+    for a, b in blocked_users:
+        for giver, receiver in ((a, b), (b, a)):
+            for offer in offers.get(giver, ()):
+                pairs.update((offer, want) for want in wants.get(receiver, ()))
+    return frozenset(pairs)
 
 
 def cycle_key(proposal: matching.Proposal) -> str:

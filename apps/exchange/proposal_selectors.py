@@ -116,6 +116,8 @@ def proposal_detail(proposal: Proposal, *, viewer) -> dict:
             {
                 "user_id": p.user_id,
                 "username": p.user.username,
+                "email_verified": p.user.email_verified,
+                "phone_verified": p.user.phone_verified,
                 "decision": p.decision,
                 "received": p.received_at is not None,
                 "contact": contact_of(p.user) if revealed else None,

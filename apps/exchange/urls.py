@@ -42,4 +42,9 @@ urlpatterns = [
         name="proposal_confirm_receipt",
     ),
     path("exchange/proposals/<int:pk>/rate/", views_proposals.proposal_rate, name="proposal_rate"),
+    path(
+        "exchange/proposals/<int:pk>/withdraw/",
+        views_proposals.proposal_withdraw,
+        name="proposal_withdraw",
+    ),
 ]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from apps.chat.models import Conversation
 from apps.common.errors import DomainError, NotFound
 from apps.exchange import proposal_selectors as selectors
+from apps.exchange import proposal_trust
 from apps.exchange import proposals as services
 from apps.exchange.cycle_svg import cycle_layout
 from apps.exchange.models import HOLDING_STATUSES, ProposalRating, ProposalStatus
@@ -144,6 +145,19 @@ def proposal_confirm_receipt(request: HttpRequest, pk: int) -> HttpResponse:
         if result.status == ProposalStatus.COMPLETED:
             return _("Обмен завершён. Оцените партнёров!")
         return _("Получение подтверждено.")
+
+    return _act(request, pk, run)
+
+
+@login_required
+@require_POST
+def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Pull out of a confirmed exchange before the handover, with a reason (trust)."""
+    reason = request.POST.get("reason", "")[:500]
+
+    def run(proposal):
+        proposal_trust.proposal_withdraw(proposal=proposal, user=request.user, reason=reason)
+        return _("Вы вышли из обмена. Остальным участникам подберём новые варианты.")
 
     return _act(request, pk, run)
 

@@ -60,6 +60,9 @@ class Listing(models.Model):
     # Lower-cased title + description: SQLite's LIKE folds only ASCII, so the fallback search
     # compares against this column with Python-lowered (Cyrillic-aware) terms.
     search_text = models.TextField(blank=True, editable=False)
+    # Hidden by a moderator (a report upheld): off sale, seen only by its seller and staff, and
+    # the seller cannot put it back on sale.
+    moderation_hidden = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -105,12 +108,27 @@ class Listing(models.Model):
 class DealStatus(models.TextChoices):
     PENDING = "pending", _("Ожидает ответа")
     ACCEPTED = "accepted", _("Принят")
+    DELIVERED = "delivered", _("Передан, ждёт подтверждения")
+    DISPUTED = "disputed", _("Спор")
     REJECTED = "rejected", _("Отклонён")
     COMPLETED = "completed", _("Завершён")
     CANCELLED = "cancelled", _("Отменён")
 
 
-OPEN_STATUSES = (DealStatus.PENDING, DealStatus.ACCEPTED)
+OPEN_STATUSES = (
+    DealStatus.PENDING,
+    DealStatus.ACCEPTED,
+    DealStatus.DELIVERED,
+    DealStatus.DISPUTED,
+)
+# The listing is held for the buyer in these states (one such deal per listing).
+WINNER_STATUSES = ("accepted", "delivered", "disputed", "completed")
+
+
+class ConfirmedBy(models.TextChoices):
+    BUYER = "buyer", _("покупатель")
+    AUTO = "auto", _("автоматически")
+    STAFF = "staff", _("модератор")
 
 
 class PurchaseRequest(models.Model):
@@ -142,6 +160,10 @@ class PurchaseRequest(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)  # rejected or cancelled
+    delivered_at = models.DateTimeField(null=True, blank=True)  # the seller marked delivered
+    disputed_at = models.DateTimeField(null=True, blank=True)
+    # who closed it as completed: the buyer, the auto-confirmation or staff (a dispute decision)
+    completed_by = models.CharField(max_length=5, choices=ConfirmedBy.choices, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -156,13 +178,13 @@ class PurchaseRequest(models.Model):
             # Exactly one buyer wins a listing: one accepted-or-completed request per listing.
             models.UniqueConstraint(
                 fields=["listing"],
-                condition=Q(status__in=["accepted", "completed"]),
+                condition=Q(status__in=["accepted", "delivered", "disputed", "completed"]),
                 name="pr_one_winner_per_listing",
             ),
             # A buyer has at most one open request per listing (may ask again once it closes).
             models.UniqueConstraint(
                 fields=["listing", "buyer"],
-                condition=Q(status__in=["pending", "accepted"]),
+                condition=Q(status__in=["pending", "accepted", "delivered", "disputed"]),
                 name="pr_one_open_per_buyer",
             ),
             models.CheckConstraint(condition=~Q(buyer=F("seller")), name="pr_not_own_listing"),

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from apps.accounts.models import User
 from apps.catalog.models import Game
 from apps.common.errors import NotFound, PermissionDenied
-from apps.market.models import Listing, ListingStatus, PurchaseRequest, Review
+from apps.market.models import OPEN_STATUSES, Listing, ListingStatus, PurchaseRequest, Review
 
 SORTS = {
     "-created_at": ("-created_at", "-pk"),
@@ -105,11 +105,11 @@ def purchase_request_get_for(*, user: User, pk: int, role: str | None = None) ->
 
 
 def purchase_request_open_for(*, listing: Listing, buyer: User) -> PurchaseRequest | None:
-    """The buyer's pending or accepted request for this listing, if any."""
+    """The buyer's open request (pending, accepted, delivered, disputed) for this listing."""
     if not buyer.is_authenticated:
         return None
     return PurchaseRequest.objects.filter(
-        listing=listing, buyer=buyer, status__in=("pending", "accepted")
+        listing=listing, buyer=buyer, status__in=OPEN_STATUSES
     ).first()
 
 

@@ -43,6 +43,12 @@ urlpatterns = [
         {"action": "cancel"},
         name="deal_cancel",
     ),
+    path(
+        "transactions/purchase-request/<int:pk>/confirm/",
+        deals.deal_action,
+        {"action": "confirm"},
+        name="deal_confirm",
+    ),
     path("transactions/purchase-request/<int:pk>/chat/", deals.deal_chat, name="deal_chat"),
     path(
         "transactions/review/<int:purchase_request_id>/create/",

@@ -1,5 +1,6 @@
 """LootLink in a real browser: two people register, one sells an item with a photo, the other
-asks to buy it, they chat, the seller accepts and completes, both leave reviews.
+asks to buy it, they chat, the seller accepts and marks it delivered, the buyer confirms receipt,
+both leave reviews.
 
 Screenshots of the main pages (desktop 1280 px and phone 390 px) go to tests/artifacts/.
 """
@@ -147,9 +148,16 @@ def test_two_gamers_trade_an_item(live_server, chromium, artifacts, tmp_path):
     assert buyer.locator("[data-action=cancel]").count() == 1
     assert buyer.locator("[data-action=accept]").count() == 0
 
+    # The seller marks the item delivered; the buyer closes the deal by confirming receipt.
     click_and_wait(seller, "[data-action=complete]")
     click_and_wait(seller, "main form button[type=submit]")
-    assert "Сделка завершена" in seller.inner_text(".timeline")
+    assert "Продавец отметил передачу" in seller.inner_text(".timeline")
+    assert Listing.objects.get().status == "reserved"
+    buyer.goto(f"{base}/transactions/purchase-request/{pr.pk}/")
+    assert "подтвердится автоматически" in buyer.inner_text("main")
+    click_and_wait(buyer, "[data-action=confirm]")
+    click_and_wait(buyer, "main form button[type=submit]")
+    assert "Покупатель подтвердил получение" in buyer.inner_text(".timeline")
     assert Listing.objects.get().status == "sold"
 
     # 7. Both review each other.
@@ -165,7 +173,7 @@ def test_two_gamers_trade_an_item(live_server, chromium, artifacts, tmp_path):
         assert "Отзыв опубликован" in page.inner_text(".flash-stack")
     assert Review.objects.count() == 2
     buyer.reload()
-    assert buyer.locator(".timeline-step.is-done").count() == 3
+    assert buyer.locator(".timeline-step.is-done").count() == 4
     shot(buyer, artifacts, "deal")
 
     buyer.goto(f"{base}/accounts/profile/anna_seller/")

@@ -4,6 +4,7 @@ from apps.market.services.deals import (
     purchase_request_accept,
     purchase_request_cancel,
     purchase_request_complete,
+    purchase_request_confirm,
     purchase_request_create,
     purchase_request_reject,
 )
@@ -17,6 +18,7 @@ __all__ = [
     "purchase_request_accept",
     "purchase_request_cancel",
     "purchase_request_complete",
+    "purchase_request_confirm",
     "purchase_request_create",
     "purchase_request_reject",
     "review_create",

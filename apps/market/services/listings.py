@@ -69,6 +69,11 @@ def listing_update(
     with transaction.atomic():
         # The row lock keeps a concurrent accept from reserving it mid-edit.
         current = Listing.objects.select_for_update().get(pk=listing.pk)
+        if current.moderation_hidden and status == ListingStatus.ACTIVE:
+            raise InvalidState(
+                "Объявление скрыто модератором и не может вернуться в продажу",
+                code="listing_hidden",
+            )
         if current.status not in SELLER_STATUSES:
             raise InvalidState(
                 "Объявление с принятой или завершённой сделкой нельзя редактировать",
@@ -99,7 +104,10 @@ def listing_delete(*, listing: Listing, user: User) -> None:
     if listing.seller_id != user.pk:
         raise PermissionDenied("Удалить объявление может только продавец", code="not_seller")
     current = Listing.objects.select_for_update().get(pk=listing.pk)
-    in_progress = PurchaseRequest.objects.filter(listing=current, status=DealStatus.ACCEPTED)
+    in_progress = PurchaseRequest.objects.filter(
+        listing=current,
+        status__in=(DealStatus.ACCEPTED, DealStatus.DELIVERED, DealStatus.DISPUTED),
+    )
     if current.status == ListingStatus.RESERVED or in_progress.exists():
         raise InvalidState(
             "По объявлению идёт сделка: завершите или отмените её, прежде чем удалять",

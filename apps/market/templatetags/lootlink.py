@@ -22,6 +22,8 @@ STATUS_TONES = {
     "cancelled": "muted",
     "pending": "warn",
     "accepted": "info",
+    "delivered": "info",
+    "disputed": "bad",
     "completed": "ok",
     "rejected": "bad",
 }
@@ -33,8 +35,14 @@ def rub(value) -> str:
 
 
 @register.simple_tag
-def stars(value, count: int | None = None) -> SafeString:
-    """Five stars filled to `value` (0..5), with the number for screen readers."""
+def stars(value, count: int | None = None, empty: str = "Новый продавец") -> SafeString:
+    """Five stars filled to `value` (0..5), with the number for screen readers.
+
+    With a rating count of zero there is nothing to average: `empty` ("Новый продавец")
+    instead of a misleading "0,0".
+    """
+    if count is not None and not count:
+        return format_html('<span class="badge badge-info" data-rating="none">{}</span>', empty)
     try:
         rating = max(0.0, min(5.0, float(value or 0)))
     except (TypeError, ValueError):

@@ -201,7 +201,7 @@ def test_rejecting_accepted_deal_returns_listing_to_active(client, owner, deal, 
     assert listing.status == "active"
 
 
-def test_complete_marks_sold_rejects_others_and_updates_stats(
+def test_seller_complete_marks_delivered_and_buyer_confirmation_closes_the_deal(
     client, owner, other, outsider, listing
 ):
     winner = make_deal(listing, other)
@@ -211,15 +211,25 @@ def test_complete_marks_sold_rejects_others_and_updates_stats(
     r = client.post(url(winner, "complete"))
     assert r.status_code == 302
     winner.refresh_from_db()
+    listing.refresh_from_db()
+    # the seller's "complete" only marks the item delivered: nothing is sold yet
+    assert winner.status == "delivered" and winner.delivered_at is not None
+    assert winner.completed_at is None and listing.status == "reserved"
+    assert Notification.objects.filter(user=other, type="deal_delivered").exists()
+    client.force_login(other)
+    r = client.post(url(winner, "confirm"))
+    assert r.status_code == 302
+    winner.refresh_from_db()
     loser.refresh_from_db()
     listing.refresh_from_db()
     owner.refresh_from_db()
     other.refresh_from_db()
     assert winner.status == "completed" and winner.completed_at is not None
+    assert winner.completed_by == "buyer"
     assert loser.status == "rejected"
     assert listing.status == "sold"
     assert (owner.total_sales, other.total_purchases) == (1, 1)
-    assert Notification.objects.filter(user=other, type="deal_completed").exists()
+    assert Notification.objects.filter(user=owner, type="deal_completed").exists()
     assert Notification.objects.filter(user=outsider, type="deal_rejected").exists()
 
 

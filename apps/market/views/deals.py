@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -19,8 +20,13 @@ from apps.chat.services import conversation_start_for_listing
 from apps.common.errors import DomainError, InvalidState, PermissionDenied
 from apps.market import selectors, services
 from apps.market.forms import PurchaseRequestForm, ReviewForm
-from apps.market.models import DealStatus, PurchaseRequest
-from apps.market.services.deals import TRANSITIONS, actions_for
+from apps.market.models import ConfirmedBy, DealStatus, PurchaseRequest
+from apps.market.services.deals import (
+    TRANSITIONS,
+    actions_for,
+    confirm_deadline,
+    purchase_requests_auto_confirm,
+)
 from apps.market.web import error_page
 
 ACTIONS = {
@@ -44,12 +50,22 @@ ACTIONS = {
     ),
     "complete": (
         services.purchase_request_complete,
-        gettext_lazy("Завершить сделку"),
+        gettext_lazy("Отметить предмет переданным"),
         gettext_lazy(
-            "Подтвердите, что предмет передан и оплата получена. Объявление "
-            "будет помечено как проданное, остальные запросы отклонены."
+            "Отметьте, что вы передали предмет покупателю. Сделку закрывает покупатель: он "
+            "подтвердит получение или откроет спор. Если он не ответит, сделка подтвердится "
+            "автоматически через несколько дней."
         ),
-        gettext_lazy("Сделка завершена"),
+        gettext_lazy("Передача отмечена, ждём подтверждения покупателя"),
+    ),
+    "confirm": (
+        services.purchase_request_confirm,
+        gettext_lazy("Подтвердить получение"),
+        gettext_lazy(
+            "Подтвердите, только если предмет действительно у вас. После подтверждения "
+            "сделка завершится, открыть по ней спор будет нельзя."
+        ),
+        gettext_lazy("Получение подтверждено, сделка завершена"),
     ),
     "cancel": (
         services.purchase_request_cancel,
@@ -64,34 +80,39 @@ ACTIONS = {
 
 def _timeline(pr: PurchaseRequest) -> list[dict]:
     steps = [{"label": _("Запрос отправлен"), "at": pr.created_at, "state": "done"}]
-    if pr.status in (DealStatus.REJECTED, DealStatus.CANCELLED):
-        if pr.accepted_at:
-            steps.append(
-                {"label": _("Продавец принял запрос"), "at": pr.accepted_at, "state": "done"}
-            )
-        label = (
-            _("Продавец отклонил запрос")
-            if pr.status == DealStatus.REJECTED
-            else _("Покупатель отменил запрос")
+    if pr.accepted_at:
+        steps.append({"label": _("Продавец принял запрос"), "at": pr.accepted_at, "state": "done"})
+    if pr.delivered_at:
+        steps.append(
+            {"label": _("Продавец отметил передачу"), "at": pr.delivered_at, "state": "done"}
         )
+    if pr.disputed_at:
+        steps.append({"label": _("Покупатель открыл спор"), "at": pr.disputed_at, "state": "done"})
+    status = pr.status
+    if status in (DealStatus.REJECTED, DealStatus.CANCELLED):
+        label = {
+            DealStatus.REJECTED: _("Продавец отклонил запрос"),
+            DealStatus.CANCELLED: _("Сделка отменена")
+            if pr.disputed_at
+            else _("Покупатель отменил запрос"),
+        }[status]
         steps.append({"label": label, "at": pr.closed_at, "state": "failed"})
         return steps
-    accepted = pr.status in (DealStatus.ACCEPTED, DealStatus.COMPLETED)
-    steps.append(
-        {
-            "label": _("Продавец принял запрос") if accepted else _("Ожидает ответа продавца"),
-            "at": pr.accepted_at,
-            "state": "done" if accepted else "current",
-        }
-    )
-    done = pr.status == DealStatus.COMPLETED
-    steps.append(
-        {
-            "label": _("Сделка завершена") if done else _("Передача предмета и оплата"),
-            "at": pr.completed_at,
-            "state": "done" if done else ("current" if accepted else "todo"),
-        }
-    )
+    if status == DealStatus.COMPLETED:
+        label = {
+            ConfirmedBy.AUTO: _("Сделка подтверждена автоматически"),
+            ConfirmedBy.STAFF: _("Модератор завершил сделку"),
+        }.get(pr.completed_by, _("Покупатель подтвердил получение"))
+        steps.append({"label": label, "at": pr.completed_at, "state": "done"})
+        return steps
+    upcoming = {
+        DealStatus.PENDING: [_("Ожидает ответа продавца"), _("Передача предмета и оплата")],
+        DealStatus.ACCEPTED: [_("Передача предмета и оплата"), _("Покупатель подтверждает")],
+        DealStatus.DELIVERED: [_("Покупатель подтверждает получение")],
+        DealStatus.DISPUTED: [_("Решение модератора")],
+    }[status]
+    for i, label in enumerate(upcoming):
+        steps.append({"label": label, "at": None, "state": "current" if i == 0 else "todo"})
     return steps
 
 
@@ -136,6 +157,12 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pr = selectors.purchase_request_get_for(user=request.user, pk=pk)
     except DomainError as exc:
         return error_page(request, exc)
+    deadline = confirm_deadline(pr)
+    if deadline is not None and deadline <= timezone.now():
+        # Embedded mode has no beat: a due deal confirms itself when someone looks at it.
+        purchase_requests_auto_confirm(pk=pr.pk)
+        pr.refresh_from_db()
+        deadline = None
     role = pr.role_of(request.user)
     conversation = None
     if pr.listing_id:
@@ -148,8 +175,12 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pr": pr,
             "role": role,
             "counterpart": pr.buyer if role == "seller" else pr.seller,
-            "actions": [(name, ACTIONS[name][1]) for name in actions_for(pr=pr, user=request.user)],
+            "actions": [
+                (name, ACTIONS[name][1] if name in ACTIONS else _("Открыть спор"))
+                for name in actions_for(pr=pr, user=request.user)
+            ],
             "timeline": _timeline(pr),
+            "confirm_deadline": deadline,
             "reviews": reviews,
             "can_review": pr.status == DealStatus.COMPLETED
             and not any(r.reviewer_id == request.user.pk for r in reviews),
@@ -161,7 +192,7 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def deal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """accept / reject / complete (seller) and cancel (buyer): GET confirms, POST acts."""
+    """accept / reject / complete (seller), cancel / confirm (buyer): GET confirms, POST acts."""
     role = TRANSITIONS[action][0]
     try:
         pr = selectors.purchase_request_get_for(user=request.user, pk=pk, role=role)

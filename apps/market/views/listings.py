@@ -75,6 +75,8 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(exc.message) from exc
     user = request.user
     is_seller = user.is_authenticated and user.pk == listing.seller_id
+    if listing.moderation_hidden and not (is_seller or user.is_staff):
+        raise Http404(_("Объявление не найдено"))
     open_request = (
         None if is_seller else selectors.purchase_request_open_for(listing=listing, buyer=user)
     )

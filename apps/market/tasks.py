@@ -1,0 +1,13 @@
+"""Celery tasks of LootLink: the periodic auto-confirmation of delivered deals."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from apps.market.services.deals import purchase_requests_auto_confirm
+
+
+@shared_task(name="market.deals_auto_confirm")
+def deals_auto_confirm() -> int:
+    """Complete delivered deals whose confirmation window has passed (idempotent)."""
+    return purchase_requests_auto_confirm()
