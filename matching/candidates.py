@@ -7,7 +7,7 @@ above ``MatchConfig.shard_users`` users are split into shards of users, ``user_s
 markets are one shard). Inside a window the
 score is computed with numpy using exactly the formulas of ``rules.py``; text similarity is
 computed once per pair of distinct keyword sets and gathered. The relevance rule
-(``rules.compatible``) is mirrored by ``_Texts``: every item's head kind and its hypernyms
+(``rules.compatible``) is mirrored by ``legs.Texts``: every item's head kind and its hypernyms
 become integer ids, so "same kind" and "hypernym" are numpy comparisons; only pairs whose
 outcome depends on the want's details are scored in Python, once per distinct pair of texts.
 """
@@ -21,16 +21,8 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 from matching.graph import expand_ranges
-from matching.relevance import DETAIL_WEIGHT, KIND_WEIGHT, Profile, profile, profile_relevance
-from matching.rules import (
-    P_ACCEPTED,
-    P_ANY_IN_CATEGORY,
-    P_MAX,
-    P_MIN,
-    PROBABILITY_BY_RELEVANCE,
-    effective_value,
-    item_keywords,
-)
+from matching.legs import Texts, leg_probabilities, pair_keys, user_pair_keys
+from matching.rules import effective_value, item_keywords
 from matching.types import OFFER, TEMPORARY, WANT, Market, MatchConfig
 
 _EPS = 1e-9
@@ -64,130 +56,6 @@ class _Bucket:
     cities: np.ndarray  # bit mask of the giver's cities
     kw: np.ndarray  # position of the offer's keyword set in ``kw_sets``
     kw_sets: list[frozenset[str]]
-
-
-class _Texts:
-    """Relevance profiles of a market's items as arrays (``rules.compatible`` mirrored).
-
-    ``head[i]`` is the id of item i's head kind (-1: none), ``anc[i]`` its hypernyms' ids
-    (-1 padded); ``prof[i]`` indexes ``profiles`` (a want's name, or an offer's name and
-    description). Exact relevance is computed per distinct (want profile, offer profile) pair
-    and cached.
-    """
-
-    def __init__(self, market: Market) -> None:
-        ids: dict[str, int] = {}
-        index: dict[Profile, int] = {}
-        self.profiles: list[Profile] = []
-        prof = []
-        for item in market.items:
-            p = profile(item.name) if item.kind == WANT else profile(item.name, item.description)
-            j = index.get(p)
-            if j is None:
-                j = index[p] = len(self.profiles)
-                self.profiles.append(p)
-            prof.append(j)
-        self.prof = np.array(prof, dtype=np.int64)
-        heads = [ids.setdefault(p.head, len(ids)) if p.head else -1 for p in self.profiles]
-        width = max((len(p.ancestors) for p in self.profiles), default=0) or 1
-        anc = np.full((len(self.profiles), width), -1, dtype=np.int64)
-        for j, p in enumerate(self.profiles):
-            for k, name in enumerate(p.ancestors):
-                anc[j, k] = ids.setdefault(name, len(ids))
-        self.head = np.array(heads, dtype=np.int64)[self.prof] if prof else self.prof
-        self.anc = anc[self.prof] if prof else np.zeros((0, width), np.int64)
-        self._cache: dict[int, float] = {}
-
-    def kind(self, w: np.ndarray, o: np.ndarray) -> np.ndarray:
-        """``relevance.kind_match`` of want items ``w`` and offer items ``o``."""
-        hw, ho = self.head[w], self.head[o]
-        known = (hw >= 0) & (ho >= 0)
-        same = known & (hw == ho)
-        hyper = known & ~same & (
-            (self.anc[o] == hw[:, None]).any(axis=1) | (self.anc[w] == ho[:, None]).any(axis=1)
-        )
-        return np.where(same, 1.0, np.where(hyper, 0.8, 0.0))
-
-    def exact(self, w: np.ndarray, o: np.ndarray) -> np.ndarray:
-        """``relevance.profile_relevance`` per pair, once per distinct pair of profiles."""
-        base = len(self.profiles)
-        keys = self.prof[w] * base + self.prof[o]
-        uniq, inverse = np.unique(keys, return_inverse=True)
-        out = np.empty(len(uniq))
-        for i, key in enumerate(uniq.tolist()):
-            got = self._cache.get(key)
-            if got is None:
-                a, b = divmod(key, base)
-                got = self._cache[key] = profile_relevance(self.profiles[a], self.profiles[b])
-            out[i] = got
-        return out[inverse]
-
-    def passes(self, w: np.ndarray, o: np.ndarray, threshold: float) -> np.ndarray:
-        """Relevance >= ``threshold``: decided by the kind alone unless the details matter."""
-        kind = self.kind(w, o)
-        low = np.round(KIND_WEIGHT * kind, 4)
-        high = np.round(KIND_WEIGHT * kind + DETAIL_WEIGHT, 4)
-        ok = low >= threshold - _EPS
-        open_ = ~ok & (kind > 0) & (high >= threshold - _EPS)
-        if open_.any():
-            ok[open_] = self.exact(w[open_], o[open_]) >= threshold - _EPS
-        return ok
-
-    def values(self, w: np.ndarray, o: np.ndarray) -> np.ndarray:
-        """Exact relevance of every pair (0 where the kinds differ)."""
-        kind = self.kind(w, o)
-        out = np.zeros(len(w))
-        some = kind > 0
-        if some.any():
-            out[some] = self.exact(w[some], o[some])
-        return out
-
-
-def _pair_keys(pairs: frozenset[tuple[int, int]], market: Market) -> np.ndarray:
-    """(offer_id, want_id) pairs as sorted keys ``offer index * items + want index``."""
-    if not pairs:
-        return np.zeros(0, dtype=np.int64)
-    index = {(it.id, it.kind): i for i, it in enumerate(market.items)}
-    n = len(market.items)
-    keys = set()
-    for offer_id, want_id in pairs:
-        o, w = index.get((offer_id, OFFER)), index.get((want_id, WANT))
-        if o is not None and w is not None:
-            keys.add(o * n + w)
-    return np.array(sorted(keys), dtype=np.int64)
-
-
-def _user_pair_keys(market: Market) -> np.ndarray:
-    """``market.blocked_users`` as sorted keys ``min * base + max`` of the two user ids."""
-    if not market.blocked_users:
-        return np.zeros(0, dtype=np.int64)
-    base = max(market.users, default=0) + 1
-    return np.array(
-        sorted({min(a, b) * base + max(a, b) for a, b in market.blocked_users}), dtype=np.int64
-    )
-
-
-def leg_probabilities(
-    market: Market, config: MatchConfig, texts: _Texts, want: np.ndarray, offer: np.ndarray
-) -> np.ndarray:
-    """``rules.leg_probability`` of each candidate leg, vectorised with the same formula."""
-    items = market.items
-    accepted = np.isin(offer * len(items) + want, _pair_keys(market.accepted, market))
-    if config.relevance_rule:
-        rel = texts.values(want, offer)
-        chance = np.full(len(want), PROBABILITY_BY_RELEVANCE[-1][1])
-        for at_least, p in reversed(PROBABILITY_BY_RELEVANCE):
-            chance = np.where(rel >= at_least - _EPS, p, chance)
-        base = np.where(rel >= config.min_relevance - _EPS, chance, P_ANY_IN_CATEGORY)
-    else:
-        base = np.full(len(want), P_ANY_IN_CATEGORY)
-    base = np.where(accepted, P_ACCEPTED, base)
-    receivers = [market.users[items[i].user_id] for i in want.tolist()]
-    givers = [market.users[items[i].user_id] for i in offer.tolist()]
-    rate = np.clip(np.array([u.accept_rate for u in receivers], dtype=np.float64), 0, 1)
-    trust = np.clip(np.array([u.trust for u in givers], dtype=np.float64), 0, 1)
-    p = base * (0.8 + 0.4 * rate) * (0.9 + 0.1 * trust)
-    return np.round(np.clip(p, P_MIN, P_MAX), 6)
 
 
 def _city_bits(market: Market) -> dict[str, int]:
@@ -337,9 +205,9 @@ def generate_candidates(market: Market, config: MatchConfig) -> Candidates:
         sorted({o * len(items) + w for o, w in _blocked_pairs(market)}),
         dtype=np.int64,
     )
-    texts = _Texts(market)
-    accepted_keys = _pair_keys(market.accepted, market)
-    user_keys = _user_pair_keys(market)
+    texts = Texts(market)
+    accepted_keys = pair_keys(market.accepted, market)
+    user_keys = user_pair_keys(market)
     user_base = max(market.users, default=0) + 1
     w_any_all = np.array([it.kind == WANT and it.any_in_category for it in items], dtype=bool)
     tol = config.value_tolerance

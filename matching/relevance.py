@@ -32,8 +32,8 @@ from matching.text import _DROP_POS, _WORD_RE, STOP_WORDS, _analyzer, transliter
 KIND_WEIGHT = 0.7
 DETAIL_WEIGHT = 0.3
 HYPERNYM_KIND = 0.8
-FUZZY_CUTOFF = 84.0  # rapidfuzz ratio (0..100) above which an unknown word is a typo
-FUZZY_MIN_LEN = 5  # shorter unknown words are never corrected
+FUZZY_CUTOFF = 80.0  # rapidfuzz ratio (0..100) above which an unknown word is a typo
+FUZZY_MIN_LEN = 4  # shorter unknown words are never corrected
 
 _LEXICON = Path(__file__).with_name("data") / "lexicon_ru.txt"
 _LINE = re.compile(r"^([a-z0-9_]+)\s*(?:<\s*([a-z0-9_]+))?\s*:\s*(.*)$")
@@ -52,6 +52,10 @@ class Lexicon:
     brands: frozenset[str]
     containers: frozenset[str]
     vocabulary: list[str]
+
+    @property
+    def vocabulary_set(self) -> frozenset[str]:
+        return _vocabulary_set(tuple(self.vocabulary))
 
     def ancestors(self, concept: int) -> tuple[int, ...]:
         """The concept's hypernyms, nearest first."""
@@ -91,6 +95,11 @@ def _surface(word: str) -> str:
     return transliterate(word) if word.isascii() and not word.isdigit() else word
 
 
+@lru_cache(maxsize=4)
+def _vocabulary_set(vocabulary: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(vocabulary)
+
+
 def _tokens_of(word: str) -> list[str]:
     """Tokens a lexicon word registers: its lemma and, when different, its surface form."""
     out = []
@@ -116,6 +125,7 @@ def lexicon() -> Lexicon:
     concept_of: dict[str, int] = {}
     bigram_of: dict[tuple[str, str], int] = {}
     implies: dict[str, frozenset[str]] = {}
+    bigram_words: set[str] = set()
     classes: dict[str, set[str]] = {"~": set(), "^": set(), "-": set()}
     for raw in _LEXICON.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
@@ -141,6 +151,7 @@ def lexicon() -> Lexicon:
                 parts = [t for w in word.split("_") for t in _tokens_of(w)]
                 if len(parts) == 2:
                     bigram_of.setdefault((parts[0], parts[1]), cid)
+                    bigram_words.update(parts)
                 continue
             forms = _forms_of(word)
             if _tokens_of(word) and len(_tokens_of(word)) == 1:
@@ -148,7 +159,7 @@ def lexicon() -> Lexicon:
                     concept_of.setdefault(form, cid)
     index = {name: i for i, name in enumerate(names)}
     parent = [index[p] if p else -1 for p in parents]
-    vocabulary = sorted(set(concept_of) | set(implies) | classes["^"])
+    vocabulary = sorted(set(concept_of) | set(implies) | classes["^"] | bigram_words)
     return Lexicon(
         concept_of=concept_of,
         bigram_of=bigram_of,
@@ -175,13 +186,17 @@ def _word(word: str) -> tuple[str, bool, bool] | None:
         return None
     latin = word.isascii() and not word.isdigit()
     known = token in lex.concept_of or token in lex.implies or token in lex.brands
-    if not known and not word.isdigit() and len(word) >= FUZZY_MIN_LEN:
-        if latin or not _analyzer().word_is_known(word.replace("ё", "е")):
+    known = known or token in lex.vocabulary_set
+    unknown = latin or not _analyzer().word_is_known(word.replace("ё", "е"))
+    if not known and not word.isdigit() and len(word) >= FUZZY_MIN_LEN and unknown:
+        # the surface form first: pymorphy3's guessed lemma of a typo is often further off
+        for guess in (surface, token):
             best = process.extractOne(
-                token, lex.vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
+                guess, lex.vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
             )
             if best is not None:
                 token = best[0]
+                break
     if any(ch.isdigit() for ch in token):
         return token, False, latin
     pos = _analyzer().parse(word)[0].tag.POS
@@ -236,8 +251,10 @@ def profile(name: str, description: str = "") -> Profile:
     if not head and details:
         # no noun to go by ("Вещь2 предмет", "X-200"): the same content words are the same kind
         head = "t:" + " ".join(sorted(details))
-    if concept >= 0 and head_at + 1 < len(tokens) and (tokens[head_at], tokens[head_at + 1]) in (
-        lex.bigram_of
+    if (
+        concept >= 0
+        and head_at + 1 < len(tokens)
+        and (tokens[head_at], tokens[head_at + 1]) in (lex.bigram_of)
     ):
         details -= {tokens[head_at + 1]}
     every = set(tokens)

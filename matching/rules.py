@@ -180,8 +180,8 @@ def compatible(
     elif config.relevance_rule and relevance >= config.min_relevance - _EPS:
         base = relevance_probability(relevance)
     elif config.relevance_rule and not (want.any_in_category and both):
-        return None
-    elif not config.relevance_rule and not both and text < config.min_text_similarity - _EPS:
+        return None  # not what the want asks for
+    elif not config.relevance_rule and not both and text < config.min_text_similarity - _EPS:  # noqa: SIM114
         return None
     else:
         base = P_ANY_IN_CATEGORY
