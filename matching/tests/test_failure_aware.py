@@ -160,7 +160,10 @@ def test_a_sure_swap_beats_a_longer_doubtful_chain():
     users = {uid: user(uid) for uid in (1, 2)}
     for uid in (3, 4):
         users[uid] = UserInfo(uid, user(uid).locations, 0.0, accept_rate=0.0)
-    m = Market(users, items, accepted=frozenset({(11, 22), (21, 12)}))
+    # 3 once declined 4's bicycle, so 3 and 4 cannot simply swap
+    m = Market(
+        users, items, blocked=frozenset({(41, 32)}), accepted=frozenset({(11, 22), (21, 12)})
+    )
     counted = find_proposals(m, MatchConfig(candidates_per_want=None, failure_aware=False))
     assert [len(p.legs) for p in counted.proposals] == [4]
     aware = find_proposals(m, MatchConfig(candidates_per_want=None))
