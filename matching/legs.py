@@ -167,5 +167,5 @@ def leg_probabilities(
     item_trust = np.array([u.trust if u else 0.0 for u in owner], dtype=np.float64)
     rate = np.clip(item_rate[want], 0, 1)
     trust = np.clip(item_trust[offer], 0, 1)
-    p = base * (0.8 + 0.4 * rate) * (0.9 + 0.1 * trust)
+    p = base * (0.8 + 0.4 * rate) * (0.95 + 0.05 * trust)
     return np.round(np.clip(p, P_MIN, P_MAX), 6)

@@ -199,6 +199,8 @@ def _word(word: str) -> tuple[str, bool, bool] | None:
                 break
     if any(ch.isdigit() for ch in token):
         return token, False, latin
+    if unknown and token not in lex.vocabulary_set:
+        return token, False, latin  # an unknown word nobody could correct is no head
     pos = _analyzer().parse(word)[0].tag.POS
     noun = pos in {"NOUN", None} or latin
     return token, noun, latin

@@ -84,7 +84,7 @@ def combine(config: MatchConfig, value: float, text: float, location: float, tru
 # Acceptance probability of a leg from its relevance (calibrated on the labelled pairs of
 # matching/data/relevance_pairs.tsv, docs/matching.md "Acceptance probability"): the share of
 # pairs at or above each relevance that the labels call right.
-PROBABILITY_BY_RELEVANCE: tuple[tuple[float, float], ...] = ((1.0, 0.95), (0.8, 0.9), (0.0, 0.8))
+PROBABILITY_BY_RELEVANCE: tuple[tuple[float, float], ...] = ((1.0, 0.97), (0.8, 0.95), (0.0, 0.93))
 P_ACCEPTED = 0.98  # the want's owner marked the offer "подходит"
 P_ANY_IN_CATEGORY = 0.8  # the want takes anything of its category
 P_MIN, P_MAX = 0.01, 0.99
@@ -106,10 +106,10 @@ def relevance_probability(relevance: float) -> float:
 def leg_probability(base: float, accept_rate: float, trust: float) -> float:
     """Acceptance probability of a leg: the text's (or mark's) chance, scaled by how often the
     receiver accepts (0.8x for one who never does, 1.2x for one who always does, 1x at the
-    unknown 0.5) and by the giver's reliability (0.9x for a newcomer, 1x at full trust)."""
+    unknown 0.5) and by the giver's reliability (0.95x for a newcomer, 1x at full trust)."""
     rate = min(max(accept_rate, 0.0), 1.0)
     reliability = min(max(trust, 0.0), 1.0)
-    p = base * (0.8 + 0.4 * rate) * (0.9 + 0.1 * reliability)
+    p = base * (0.8 + 0.4 * rate) * (0.95 + 0.05 * reliability)
     return round(min(max(p, P_MIN), P_MAX), 6)
 
 
