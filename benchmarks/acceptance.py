@@ -54,7 +54,11 @@ def build(n_users: int, seed: int) -> Scenario:
     weights /= weights.sum()
     categories = sorted({k.category for k in all_kinds})
     median = dict(
-        zip(categories, np.exp(rng.uniform(np.log(5_000), np.log(80_000), len(categories))))
+        zip(
+            categories,
+            np.exp(rng.uniform(np.log(5_000), np.log(80_000), len(categories))),
+            strict=True,
+        )
     )
     users: dict[int, UserInfo] = {}
     items: list[Item] = []

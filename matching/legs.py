@@ -89,6 +89,9 @@ class Texts:
         size = self._sizes[a]
         with np.errstate(divide="ignore", invalid="ignore"):
             detail = np.where(size > 0, common / np.where(size > 0, size, 1), 1.0)[inverse]
+        # a want without details gets no evidence from an offer of a more general kind
+        generic = (self.anc[w] == self.head[o][:, None]).any(axis=1) & (self.head[o] >= 0)
+        detail = np.where(generic & (self._sizes[self.prof[w]] == 0), 0.0, detail)
         rel = np.round(KIND_WEIGHT * kind + DETAIL_WEIGHT * detail, 4)
         return np.where(kind > 0, rel, 0.0)
 

@@ -220,7 +220,16 @@ class Profile:
 def profile(name: str, description: str = "") -> Profile:
     """The relevance profile of an item text (the head comes from the name)."""
     lex = lexicon()
-    words = [w for w in (_word(x) for x in _WORD_RE.findall(name.lower())) if w is not None]
+    words: list[tuple[str, bool, bool]] = []
+    phrase: list[int] = []  # which stretch between dropped words ("для", "с") a word is in
+    stretch = 0
+    for raw in _WORD_RE.findall(name.lower()):
+        got = _word(raw)
+        if got is None:
+            stretch += 1
+            continue
+        words.append(got)
+        phrase.append(stretch)
     tokens = [w[0] for w in words]
     head_at, concept = -1, -1
     for i in range(len(tokens) - 1):
@@ -238,6 +247,15 @@ def profile(name: str, description: str = "") -> Profile:
                 break
             if noun and not latin and not any(ch.isdigit() for ch in token):
                 head_at = i
+                # "Взрослый самокат": a kind named later in the same stretch of words wins;
+                # "Чехол для iPhone": not across a preposition
+                for j in range(i + 1, len(words)):
+                    if phrase[j] != phrase[i]:
+                        break
+                    cid = lex.concept_of.get(tokens[j])
+                    if cid is not None and tokens[j] not in lex.brands:
+                        head_at, concept = j, cid
+                        break
                 break
     if concept >= 0:
         head = lex.names[concept]
@@ -283,9 +301,13 @@ def kind_match(want: Profile, offer: Profile) -> float:
 
 
 def detail_match(want: Profile, offer: Profile) -> float:
-    """Share of the want's details among the offer's tokens (1 when the want has none)."""
+    """Share of the want's details among the offer's tokens.
+
+    A want without details: 1, unless the offer names a more general kind than the want asks
+    for ("кукла" / "игрушка"), which then is no evidence at all (0).
+    """
     if not want.details:
-        return 1.0
+        return 0.0 if offer.head in want.ancestors else 1.0
     return len(want.details & offer.tokens) / len(want.details)
 
 

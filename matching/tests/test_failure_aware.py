@@ -145,31 +145,35 @@ def test_expectation_is_optimal_on_small_markets(m, cap):
 
 
 def test_a_sure_swap_beats_a_longer_doubtful_chain():
-    # 1 and 2 can swap with legs each owner marked "подходит"; 1, 3, 4 and 2 could instead
-    # close a four-user chain (more wants), but 3 and 4 never accept and nobody trusts them yet
+    # 1 and 2 can swap with legs each owner marked "подходит" (2 wants). A six-user chain
+    # 1 -> 3 -> 4 -> 5 -> 6 -> 2 -> 1 satisfies more wants (6), but 3..6 never accept anything
+    # (accept rate 0) and nobody trusts them yet: its expectation is lower than the swap's
     items = [
         offer(11, 1, "Велосипед"),
         want(12, 1, "Самокат"),
         offer(21, 2, "Самокат"),
         want(22, 2, "Велосипед"),
-        offer(31, 3, "Велосипед"),
+        want(23, 2, "Велосипед", value=20_000),
         want(32, 3, "Велосипед"),
-        offer(41, 4, "Велосипед"),
-        want(42, 4, "Велосипед"),
+        offer(31, 3, "Дрель", category="tools"),
+        want(42, 4, "Дрель", category="tools"),
+        offer(41, 4, "Пазл", category="games"),
+        want(52, 5, "Пазл", category="games"),
+        offer(51, 5, "Гитара", category="music"),
+        want(62, 6, "Гитара", category="music"),
+        offer(61, 6, "Велосипед", value=20_000),
     ]
     users = {uid: user(uid) for uid in (1, 2)}
-    for uid in (3, 4):
+    for uid in (3, 4, 5, 6):
         users[uid] = UserInfo(uid, user(uid).locations, 0.0, accept_rate=0.0)
-    # 3 once declined 4's bicycle, so 3 and 4 cannot simply swap
-    m = Market(
-        users, items, blocked=frozenset({(41, 32)}), accepted=frozenset({(11, 22), (21, 12)})
-    )
+    m = Market(users, items, accepted=frozenset({(11, 22), (21, 12)}))
     counted = find_proposals(m, MatchConfig(candidates_per_want=None, failure_aware=False))
-    assert [len(p.legs) for p in counted.proposals] == [4]
+    assert [p.users for p in counted.proposals] == [(1, 3, 4, 5, 6, 2)]
     aware = find_proposals(m, MatchConfig(candidates_per_want=None))
     assert [p.users for p in aware.proposals] == [(1, 2)]
     assert aware.stats.expected_completions > counted.stats.expected_completions
-    assert aware.stats.bound == counted.stats.bound == 4  # the count bound is kept
+    assert aware.stats.bound == counted.stats.bound == 6  # the count bound is kept
+    assert aware.stats.gap > 0
 
 
 def test_blocked_users_never_share_a_cycle():
