@@ -186,3 +186,22 @@ def test_blocked_users_never_share_a_cycle():
     assert len(find_proposals(market(items)).proposals) == 1
     m = Market({1: user(1), 2: user(2)}, items, blocked_users=frozenset({(2, 1)}))
     assert find_proposals(m).proposals == []
+
+
+@SETTINGS
+@given(markets())
+def test_candidates_mirror_compatible_with_probabilities(m):
+    from matching.candidates import generate_candidates
+
+    config = MatchConfig(candidates_per_want=None)
+    cands = generate_candidates(m, config)
+    got = {
+        (m.items[o].id, m.items[w].id): p
+        for o, w, p in zip(
+            cands.offer.tolist(), cands.want.tolist(), cands.probability.tolist(), strict=True
+        )
+    }
+    legs = legs_of(m, config)
+    assert got.keys() == {(leg.offer_id, leg.want_id) for leg in legs}
+    for leg in legs:
+        assert abs(got[(leg.offer_id, leg.want_id)] - leg.probability) < 1e-6
