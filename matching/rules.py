@@ -191,11 +191,11 @@ def compatible(
     else:
         reasons.insert(0, Reason("category", "Без категории: подобрано по сходству описаний", 0.0))
     if is_accepted:
-        fit = Reason("relevance", "Вы отметили это предложение как подходящее", 1.0)
+        fit = Reason("relevance", "Получатель отметил это предложение как подходящее", 1.0)
     elif config.relevance_rule and relevance >= config.min_relevance - _EPS:
-        fit = Reason("relevance", "Это та вещь, которую вы ищете", relevance)
+        fit = Reason("relevance", "Вещь подходит к запросу", relevance)
     else:
-        fit = Reason("relevance", "Подходит всё из этой категории по цене", relevance)
+        fit = Reason("relevance", "Запрос: подходит всё из этой категории по цене", relevance)
     reasons.insert(1, fit)
     kind_ru = "временный" if temporary else "постоянный"
     reasons.insert(0, Reason("exchange_type", f"Тип обмена совпадает: {kind_ru}", 1.0))
