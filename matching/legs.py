@@ -27,93 +27,100 @@ _EPS = 1e-9
 class Texts:
     """Relevance profiles of a market's items as arrays (``rules.compatible`` mirrored).
 
-    ``head[i]`` is the id of item i's head kind (-1: none), ``anc[i]`` its hypernyms' ids
-    (-1 padded); ``prof[i]`` indexes ``profiles`` (a want's name, or an offer's name and
-    description). Exact relevance is computed per distinct (want profile, offer profile) pair
-    and cached.
+    ``prof[i]`` indexes ``profiles`` (a want's name, or an offer's name and description: one
+    profile per distinct text); ``head[j]`` is the id of profile j's head kind (-1: none) and
+    ``anc[j]`` its hypernyms' ids (-1 padded). Pairs of items are reduced to their distinct
+    pairs of profiles first, so the work grows with the vocabulary, not with the legs.
     """
 
     def __init__(self, market: Market) -> None:
         ids: dict[str, int] = {}
-        index: dict[Profile, int] = {}
+        index: dict[tuple[bool, str, str], int] = {}
         self.profiles: list[Profile] = []
         prof = []
         for item in market.items:
-            p = profile(item.name) if item.kind == WANT else profile(item.name, item.description)
-            j = index.get(p)
+            is_want = item.kind == WANT
+            key = (is_want, item.name, "" if is_want else item.description)
+            j = index.get(key)
             if j is None:
-                j = index[p] = len(self.profiles)
-                self.profiles.append(p)
+                j = index[key] = len(self.profiles)
+                self.profiles.append(profile(*key[1:]) if not is_want else profile(item.name))
             prof.append(j)
         self.prof = np.array(prof, dtype=np.int64)
-        heads = [ids.setdefault(p.head, len(ids)) if p.head else -1 for p in self.profiles]
+        self.head = np.array(
+            [ids.setdefault(p.head, len(ids)) if p.head else -1 for p in self.profiles],
+            dtype=np.int64,
+        )
         width = max((len(p.ancestors) for p in self.profiles), default=0) or 1
-        anc = np.full((len(self.profiles), width), -1, dtype=np.int64)
+        self.anc = np.full((len(self.profiles), width), -1, dtype=np.int64)
         for j, p in enumerate(self.profiles):
             for k, name in enumerate(p.ancestors):
-                anc[j, k] = ids.setdefault(name, len(ids))
-        self.head = np.array(heads, dtype=np.int64)[self.prof] if prof else self.prof
-        self.anc = anc[self.prof] if prof else np.zeros((0, width), np.int64)
+                self.anc[j, k] = ids.setdefault(name, len(ids))
         self._details: csr_matrix | None = None
         self._tokens: csr_matrix | None = None
         self._sizes = np.zeros(0)
 
-    def kind(self, w: np.ndarray, o: np.ndarray) -> np.ndarray:
-        """``relevance.kind_match`` of want items ``w`` and offer items ``o``."""
-        hw, ho = self.head[w], self.head[o]
-        known = (hw >= 0) & (ho >= 0)
-        same = known & (hw == ho)
+    def _pairs(self, w: np.ndarray, o: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Distinct (want profile, offer profile) pairs of items ``w``, ``o`` and the inverse."""
+        base = max(len(self.profiles), 1)
+        uniq, inverse = np.unique(self.prof[w] * base + self.prof[o], return_inverse=True)
+        return uniq // base, uniq % base, inverse
+
+    def _kind(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """``relevance.kind_match`` of want profiles ``a`` and offer profiles ``b``."""
+        ha, hb = self.head[a], self.head[b]
+        known = (ha >= 0) & (hb >= 0)
+        same = known & (ha == hb)
         hyper = (
             known
             & ~same
-            & ((self.anc[o] == hw[:, None]).any(axis=1) | (self.anc[w] == ho[:, None]).any(axis=1))
+            & ((self.anc[b] == ha[:, None]).any(axis=1) | (self.anc[a] == hb[:, None]).any(axis=1))
         )
         return np.where(same, 1.0, np.where(hyper, 0.8, 0.0))
 
-    def exact(self, w: np.ndarray, o: np.ndarray) -> np.ndarray:
-        """``relevance.profile_relevance`` per pair, vectorised: the want's details found among
-        the offer's tokens are row sums of the elementwise product of two sparse rows."""
+    def _exact(self, a: np.ndarray, b: np.ndarray, kind: np.ndarray) -> np.ndarray:
+        """``relevance.profile_relevance`` of profile pairs: the want's details found among the
+        offer's tokens are row sums of the elementwise product of two sparse rows."""
         if self._details is None:
             vocab: dict[str, int] = {}
             self._details = _token_matrix([p.details for p in self.profiles], vocab)
             self._tokens = _token_matrix([p.tokens for p in self.profiles], vocab)
             self._sizes = np.array([len(p.details) for p in self.profiles], dtype=np.float64)
-            shape = (len(self.profiles), len(vocab))
+            shape = (len(self.profiles), max(len(vocab), 1))
             self._details.resize(shape)
             self._tokens.resize(shape)
-        kind = self.kind(w, o)
-        base = len(self.profiles)
-        uniq, inverse = np.unique(self.prof[w] * base + self.prof[o], return_inverse=True)
-        a, b = uniq // base, uniq % base
         common = np.asarray(self._details[a].multiply(self._tokens[b]).sum(axis=1)).ravel()
         size = self._sizes[a]
         with np.errstate(divide="ignore", invalid="ignore"):
-            detail = np.where(size > 0, common / np.where(size > 0, size, 1), 1.0)[inverse]
+            detail = np.where(size > 0, common / np.where(size > 0, size, 1), 1.0)
         # a want without details gets no evidence from an offer of a more general kind
-        generic = (self.anc[w] == self.head[o][:, None]).any(axis=1) & (self.head[o] >= 0)
-        detail = np.where(generic & (self._sizes[self.prof[w]] == 0), 0.0, detail)
+        generic = (self.anc[a] == self.head[b][:, None]).any(axis=1) & (self.head[b] >= 0)
+        detail = np.where(generic & (size == 0), 0.0, detail)
         rel = np.round(KIND_WEIGHT * kind + DETAIL_WEIGHT * detail, 4)
         return np.where(kind > 0, rel, 0.0)
 
     def passes(self, w: np.ndarray, o: np.ndarray, threshold: float) -> np.ndarray:
-        """Relevance >= ``threshold``: decided by the kind alone unless the details matter."""
-        kind = self.kind(w, o)
+        """Relevance >= ``threshold`` for want items ``w`` and offer items ``o``: decided by
+        the kind alone unless the details matter."""
+        a, b, inverse = self._pairs(w, o)
+        kind = self._kind(a, b)
         low = np.round(KIND_WEIGHT * kind, 4)
         high = np.round(KIND_WEIGHT * kind + DETAIL_WEIGHT, 4)
         ok = low >= threshold - _EPS
         open_ = ~ok & (kind > 0) & (high >= threshold - _EPS)
         if open_.any():
-            ok[open_] = self.exact(w[open_], o[open_]) >= threshold - _EPS
-        return ok
+            ok[open_] = self._exact(a[open_], b[open_], kind[open_]) >= threshold - _EPS
+        return ok[inverse]
 
     def values(self, w: np.ndarray, o: np.ndarray) -> np.ndarray:
-        """Exact relevance of every pair (0 where the kinds differ)."""
-        kind = self.kind(w, o)
-        out = np.zeros(len(w))
+        """Exact relevance of every pair of want items ``w`` and offer items ``o``."""
+        a, b, inverse = self._pairs(w, o)
+        kind = self._kind(a, b)
+        out = np.zeros(len(a))
         some = kind > 0
         if some.any():
-            out[some] = self.exact(w[some], o[some])
-        return out
+            out[some] = self._exact(a[some], b[some], kind[some])
+        return out[inverse]
 
 
 def _token_matrix(sets: list[frozenset[str]], vocab: dict[str, int]) -> csr_matrix:
