@@ -44,6 +44,9 @@ class Component:
     nodes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     edge_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     index: int = 0
+    # the pool of every cycle within the cap once enumerated (or None when it is too large),
+    # keyed by (min_len, max_len, cycle_limit): the failure-aware step reuses it
+    pools: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         m = len(self.src)

@@ -623,6 +623,13 @@ def _exact_pool(comp: Component, limits: SolveLimits) -> list[Cycle] | None:
     """Every cycle within the cap, or None: two-user cycles by a join at any size (a market
     asked for bilateral matches only), otherwise the search on components up to EXACT_NODES
     (SMALL_CAP_NODES at caps up to SMALL_CAP users, whose pools stay small)."""
+    key = (limits.min_len, limits.max_len, limits.cycle_limit)
+    if key not in comp.pools:
+        comp.pools[key] = _new_pool(comp, limits)
+    return comp.pools[key]
+
+
+def _new_pool(comp: Component, limits: SolveLimits) -> list[Cycle] | None:
     if limits.max_len == 2 and limits.min_len <= 2:
         pool = two_user_cycles(comp, limits)
         if pool is not None:
