@@ -40,7 +40,7 @@ class Item:
     value: int = 0
     duration_days: int | None = None
     active: bool = True
-    any_in_category: bool = False
+    any_in_category: bool = False  # a want: anything of its category and value will do
 
 
 @dataclass(frozen=True, slots=True)
