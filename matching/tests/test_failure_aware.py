@@ -3,6 +3,7 @@
 from itertools import product
 from math import prod
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -131,6 +132,7 @@ def test_never_proposes_a_refused_pair_or_blocked_users(m, cap):
     assert abs(result.stats.expected_completions - total) < 1e-3
 
 
+@pytest.mark.slow  # seconds of engine work: `make test` and CI run it, test-fast skips it
 @SETTINGS
 @given(markets(max_users=4), st.sampled_from((2, 3)))
 def test_expectation_is_optimal_on_small_markets(m, cap):
@@ -188,6 +190,7 @@ def test_blocked_users_never_share_a_cycle():
     assert find_proposals(m).proposals == []
 
 
+@pytest.mark.slow  # seconds of engine work: `make test` and CI run it, test-fast skips it
 @SETTINGS
 @given(markets())
 def test_candidates_mirror_compatible_with_probabilities(m):
