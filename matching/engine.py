@@ -188,6 +188,16 @@ def _split_by_user(legs: list[Leg]) -> list[list[Leg]]:
     return [legs]
 
 
+def _blocked_inside(legs: list[Leg], blocked_users: frozenset[tuple[int, int]]) -> bool:
+    """Whether two members of the cycle blocked each other. Legs between them are never
+    candidates; this also keeps apart two members who are not next to each other (a block is
+    rare, so the cycle is simply dropped and its members stay free for the next run)."""
+    if not blocked_users:
+        return False
+    members = {leg.giver_id for leg in legs}
+    return any(a != b and a in members and b in members for a, b in blocked_users)
+
+
 def assemble(prepared: PreparedMarket, solutions: list[ComponentSolution]) -> MatchResult:
     """Turn component solutions into proposals with reasons, and compute the run's stats."""
     market, config = prepared.market, prepared.config
@@ -229,7 +239,7 @@ def assemble(prepared: PreparedMarket, solutions: list[ComponentSolution]) -> Ma
                     raise AssertionError(f"candidate {offer.id}->{want.id} breaks the rules")
                 legs.append(leg)
             for part in _split_by_user(legs):
-                if len(part) >= min_len:
+                if len(part) >= min_len and not _blocked_inside(part, market.blocked_users):
                     proposals.append(Proposal.from_legs(part))
     if prepared.focus_user is not None:
         proposals = [p for p in proposals if prepared.focus_user in p.users]

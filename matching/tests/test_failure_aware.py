@@ -121,6 +121,8 @@ def test_never_proposes_a_refused_pair_or_blocked_users(m, cap):
     config = MatchConfig(max_cycle=cap, candidates_per_want=None)
     result = find_proposals(m, config)
     for proposal in result.proposals:
+        members = set(proposal.users)  # blocked users never share a cycle, adjacent or not
+        assert not any(a != b and a in members and b in members for a, b in m.blocked_users)
         for leg in proposal.legs:
             assert (leg.offer_id, leg.want_id) not in m.blocked
             assert (leg.giver_id, leg.receiver_id) not in m.blocked_users
@@ -187,6 +189,19 @@ def test_blocked_users_never_share_a_cycle():
     ]
     assert len(find_proposals(market(items)).proposals) == 1
     m = Market({1: user(1), 2: user(2)}, items, blocked_users=frozenset({(2, 1)}))
+    assert find_proposals(m).proposals == []
+
+
+def test_blocked_users_are_kept_apart_even_when_not_next_to_each_other():
+    # the only cycle is 1 -> 2 -> 3 -> 4 -> 1; users 1 and 3 never hand each other anything
+    kinds = ["Велосипед", "Дрель", "Самокат", "Пазл"]
+    items = []
+    for uid in range(1, 5):
+        items.append(offer(uid * 10 + 1, uid, kinds[uid - 1]))
+        items.append(want(uid * 10 + 2, uid, kinds[(uid - 2) % 4]))
+    users = {uid: user(uid) for uid in range(1, 5)}
+    assert [p.users for p in find_proposals(Market(users, items)).proposals] == [(1, 2, 3, 4)]
+    m = Market(users, items, blocked_users=frozenset({(3, 1)}))
     assert find_proposals(m).proposals == []
 
 
