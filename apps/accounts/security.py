@@ -14,7 +14,11 @@ from apps.common.errors import AuthenticationFailed
 
 def user_from_bearer(token: str) -> User:
     claims = tokens.access_token_decode(token)
-    user = User.objects.filter(pk=claims["sub"], is_active=True).first()
+    try:  # a signed token whose `sub` is not a user id is still not a user (401, not 500)
+        user_id = int(claims["sub"])
+    except (TypeError, ValueError) as exc:
+        raise AuthenticationFailed("Недействительный токен", code="token_invalid") from exc
+    user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         raise AuthenticationFailed("Пользователь не найден или отключён", code="user_inactive")
     user._auth_session_family = claims["sid"]  # for logout of this very session

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from apps.accounts.models import AuthSession, User
 from apps.common.errors import AuthenticationFailed
+from apps.common.outage import OUTAGE_ERRORS
 
 ALGORITHM = "HS256"
 
@@ -72,9 +73,16 @@ def access_token_decode(token: str) -> dict:
         raise AuthenticationFailed("Недействительный токен", code="token_invalid") from exc
     if claims.get("type") != "access":
         raise AuthenticationFailed("Недействительный токен", code="token_invalid")
-    if cache.get(_family_revoked_key(claims["sid"])):
+    if _family_revoked(claims["sid"]):
         raise AuthenticationFailed("Сессия завершена", code="session_revoked")
     return claims
+
+
+def _family_revoked(family: str) -> bool:
+    try:
+        return bool(cache.get(_family_revoked_key(family)))
+    except OUTAGE_ERRORS:  # Redis down: the AuthSession row is the durable record
+        return not AuthSession.objects.filter(family=family, revoked_at__isnull=True).exists()
 
 
 def _store_refresh(*, user_id: int, family: str) -> str:

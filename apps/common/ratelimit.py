@@ -6,6 +6,7 @@ the limit the way a read-modify-write history can.
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 
@@ -13,6 +14,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.throttling import BaseThrottle
+
+from apps.common.outage import OUTAGE_ERRORS
+
+logger = logging.getLogger(__name__)
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -38,12 +43,16 @@ def hit(scope: str, ident: str) -> int | None:
     now = time.time()
     window = int(now // period)
     key = f"rl:{scope}:{ident}:{window}"
-    cache.add(key, 0, timeout=period + 1)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr: start again
-        cache.add(key, 1, timeout=period + 1)
-        count = 1
+        cache.add(key, 0, timeout=period + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr: start again
+            cache.add(key, 1, timeout=period + 1)
+            count = 1
+    except OUTAGE_ERRORS:  # Redis down: fail open rather than lock everyone out (secrobust)
+        logger.warning("rate limit %s not counted: cache unavailable", scope)
+        return None
     if count > limit:
         return max(1, math.ceil((window + 1) * period - now))
     return None
