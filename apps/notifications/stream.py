@@ -140,11 +140,42 @@ class _StreamSlots:
 slots = _StreamSlots()
 
 
+class _Slot:
+    """One taken slot, given back exactly once: when the stream's generator ends, or when the
+    server closes the response (also if the generator never started)."""
+
+    def __init__(self, user_id: int) -> None:
+        self.user_id = user_id
+        self._held = True
+
+    def release(self) -> None:
+        if self._held:
+            self._held = False
+            slots.give_back(self.user_id)
+
+
+class _Closing:
+    """Streaming content with a `close()` Django calls when the response is done."""
+
+    def __init__(self, content, slot: _Slot) -> None:
+        self._content = content
+        self._slot = slot
+
+    def __iter__(self):
+        return iter(self._content)
+
+    def __aiter__(self):
+        return aiter(self._content)
+
+    def close(self) -> None:
+        self._slot.release()
+
+
 def _sse(event: str, data: dict) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False, default=str)}\n\n"
 
 
-def _sync_stream(user_id: int, unread: int, heartbeat: float):
+def _sync_stream(user_id: int, unread: int, heartbeat: float, slot: _Slot):
     try:
         yield "retry: 1000\n\n"
         yield _sse("hello", {"user_id": user_id, "unread": unread})
@@ -153,7 +184,7 @@ def _sync_stream(user_id: int, unread: int, heartbeat: float):
         ):
             yield ": keep-alive\n\n" if message is None else _sse(message["event"], message["data"])
     finally:
-        slots.give_back(user_id)
+        slot.release()
 
 
 def _unavailable() -> HttpResponse:
@@ -188,13 +219,15 @@ async def event_stream(request: HttpRequest) -> HttpResponse:
         )
         response["Retry-After"] = "30"
         return response
+    slot = _Slot(user_id)
 
     if not hasattr(request, "scope"):
         # Served by a WSGI server (runserver, the test live server): a thread per stream, so
         # each connection lasts at most WSGI_STREAM_SECONDS and the browser reconnects.
         unread_now = await _adb(_unread_for, user_id)
         response = StreamingHttpResponse(
-            _sync_stream(user_id, unread_now, heartbeat), content_type="text/event-stream"
+            _Closing(_sync_stream(user_id, unread_now, heartbeat, slot), slot),
+            content_type="text/event-stream",
         )
     else:
         # Subscribe before reading the unread count, so nothing published in between is lost;
@@ -206,17 +239,18 @@ async def event_stream(request: HttpRequest) -> HttpResponse:
         except Exception:  # noqa: BLE001 - broker (Redis) or database down
             logger.warning("event stream: could not start", exc_info=True)
             await subscription.aclose()
-            await sync_to_async(slots.give_back)(user_id)
+            await sync_to_async(slot.release)()
             return _unavailable()
         response = StreamingHttpResponse(
-            _astream(user_id, unread, subscription), content_type="text/event-stream"
+            _Closing(_astream(user_id, unread, subscription, slot), slot),
+            content_type="text/event-stream",
         )
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
     return response
 
 
-async def _astream(user_id: int, unread: int, subscription):
+async def _astream(user_id: int, unread: int, subscription, slot: _Slot):
     try:
         # Middleware may have used the request's connection after the view returned: close it
         # before the long wait.
@@ -229,5 +263,7 @@ async def _astream(user_id: int, unread: int, subscription):
             else:
                 yield _sse(message["event"], message["data"])
     finally:
-        await subscription.aclose()
-        await sync_to_async(slots.give_back)(user_id)
+        try:
+            await subscription.aclose()
+        finally:
+            await sync_to_async(slot.release)()
