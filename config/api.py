@@ -12,7 +12,6 @@ import logging
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.renderers import JSONRenderer
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -23,6 +22,7 @@ from apps.accounts.cabinet_api import router as cabinet_router
 from apps.catalog.api import router as categories_router
 from apps.common.errors import DomainError, RateLimited, ServiceUnavailable
 from apps.common.middleware import error_response
+from apps.common.openapi import DocumentedErrorsAPI
 from apps.common.outage import outage_response
 from apps.exchange.api import router as listings_router
 from apps.exchange.api_chains import chains_router, matches_router
@@ -37,7 +37,7 @@ class UnicodeJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+api = DocumentedErrorsAPI(  # NinjaAPI + the error answers in the schema (secrobust)
     renderer=UnicodeJSONRenderer(),
     title="FreeMarket API",
     version="1.0.0",

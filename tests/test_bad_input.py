@@ -131,3 +131,10 @@ def test_web_search_with_nul_is_400_page(client):
     response = client.get("/", {"q": "меч\x00"}, headers={"Accept": "text/html"})
     assert response.status_code == 400
     assert "Некорректный запрос" in response.content.decode()
+
+
+def test_update_item_with_null_name_is_400_not_500(api, owner):
+    item_id = api.post("/api/listings/create", ITEM).json()["id"]
+    for field in ("item_name", "description", "value_tenge"):
+        assert_error(api.put(f"/api/listings/{item_id}", {field: None}), 400, "validation_error")
+    assert ListingItem.objects.get(pk=item_id).item_name == "Дрель"
