@@ -35,6 +35,21 @@ OPERATIONS = [result.ok() for result in schema.get_all_operations()]
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_transaction():
+    """Requests go through the real WSGI handler, whose request_started/finished signals close
+    connections that are inside a transaction (as the test's is); Django's own test client
+    disconnects them the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 def _known_ids(operation, owner) -> dict:
     """Real ids for the path parameters of this operation (built only when it needs them)."""
     names = {p.name for p in operation.path_parameters}
