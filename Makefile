@@ -5,33 +5,47 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast bench lint format install migrate worker beat clean
+RUN_LOG := var/run.log
 
-$(VENV)/.installed: pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
-	touch $@
+.PHONY: run test test-fast bench lint format install install-run migrate worker beat clean
+
+# What running needs (make run) and what developing needs (tests, lint): two stamps, so
+# `make run` never installs pytest, Playwright or ruff. pip's chatter goes to var/install.log.
+$(VENV)/.installed-run: pyproject.toml
+	@mkdir -p var
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip >var/install.log 2>&1 || (cat var/install.log; exit 1)
+	@$(PY) -m pip install --quiet -e . >>var/install.log 2>&1 || (cat var/install.log; exit 1)
+	@touch $@
+
+$(VENV)/.installed: $(VENV)/.installed-run
+	@$(PY) -m pip install --quiet -e '.[dev]' >>var/install.log 2>&1 || (cat var/install.log; exit 1)
+	@touch $@
 
 install: $(VENV)/.installed
 
-migrate: install
+install-run: $(VENV)/.installed-run
+
+migrate: install-run
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_catalog
 
 ## Set up and serve on 127.0.0.1:$(PORT) (ASGI, uvicorn). DEMO_DATA=0 skips the demo market.
-run: migrate
-	$(PY) manage.py compilemessages --ignore '.venv/*' >/dev/null 2>&1 || true
-	$(PY) manage.py collectstatic --noinput >/dev/null
-	$(PY) manage.py load_demo
-	$(VENV)/bin/uvicorn config.asgi:application --host 127.0.0.1 --port $(PORT) --lifespan off
+## Prints one line with the address when the site is ready; set-up output goes to var/run.log.
+run: install-run
+	@mkdir -p var && echo "Setting up (details in $(RUN_LOG))..."
+	@{ $(PY) manage.py migrate --noinput && $(PY) manage.py load_catalog \
+	  && ($(PY) manage.py compilemessages --ignore '.venv/*' || true) \
+	  && $(PY) manage.py collectstatic --noinput && $(PY) manage.py load_demo; } \
+	  >$(RUN_LOG) 2>&1 || (cat $(RUN_LOG); exit 1)
+	@LOG_FILE=var/app.log $(PY) scripts/serve.py --port $(PORT)
 
 ## Set up and run the whole test suite (browser tests included; skip them with PYTEST_ARGS="-m 'not browser'").
 test: install
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 test-fast: install
-	$(PY) -m pytest -n 2 -m "not browser and not celery_worker" $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 -m "not browser and not celery_worker and not slow" $(PYTEST_ARGS)
 
 bench: install
 	$(PY) -m benchmarks.engine
@@ -53,4 +67,4 @@ beat: install
 	$(VENV)/bin/celery -A config beat -l info
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache
+	rm -rf $(VENV) var staticfiles db.sqlite3 .pytest_cache

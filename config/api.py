@@ -27,6 +27,7 @@ from apps.common.outage import outage_response
 from apps.exchange.api import router as listings_router
 from apps.exchange.api_chains import chains_router, matches_router
 from apps.exchange.api_matching import router as matching_router
+from apps.exchange.api_wantlists import router as wantlists_router  # want lists (issue 14)
 from apps.notifications.api import events_router
 from apps.notifications.api import router as notifications_router
 
@@ -121,6 +122,7 @@ api.add_router("/auth", auth_router)
 api.add_router("/user", cabinet_router)
 api.add_router("/v1/categories", categories_router)
 api.add_router("/api/listings", listings_router)
+api.add_router("/api/listings", wantlists_router)  # want lists (issue 14)
 api.add_router("/api/matching", matching_router)
 api.add_router("/api/chains", chains_router)
 api.add_router("/api/matches", matches_router)

@@ -11,6 +11,9 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from config.keys import KeyConfigError, jwt_secret_resolve, secret_key_resolve
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,9 +31,14 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG", default=False)
 TESTING = env_bool("TESTING", default=False) or "pytest" in sys.modules
-SECRET_KEY = (
-    os.environ.get("SECRET_KEY") or "dev-only-insecure-key-change-me-in-production-0123456789"
-)
+# No key in the repository: configured, or generated once per embedded installation
+# (var/secret_key), or the server refuses to start (config/keys.py, docs/security.md).
+try:
+    SECRET_KEY, SECRET_KEY_SOURCE = secret_key_resolve(
+        os.environ, base_dir=BASE_DIR, debug=DEBUG, testing=TESTING
+    )
+except KeyConfigError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -56,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "apps.common.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -164,14 +173,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "apps.accounts.validators.VisibleCharactersValidator"},  # secauth: no blank ones
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
-JWT_SECRET = os.environ.get("JWT_SECRET", SECRET_KEY)
-JWT_ACCESS_TTL = int(os.environ.get("JWT_ACCESS_TTL", "900"))
-JWT_REFRESH_TTL = int(os.environ.get("JWT_REFRESH_TTL", str(7 * 24 * 3600)))
+try:
+    JWT_SECRET = jwt_secret_resolve(os.environ, secret_key=SECRET_KEY)
+except KeyConfigError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+# Lifetimes are bounded whatever the environment says: access 1 min..1 h, refresh 1 h..30 days.
+JWT_ACCESS_TTL = min(max(int(os.environ.get("JWT_ACCESS_TTL", "900")), 60), 3600)
+JWT_REFRESH_TTL = min(
+    max(int(os.environ.get("JWT_REFRESH_TTL", str(7 * 24 * 3600))), 3600), 30 * 24 * 3600
+)
 REFRESH_COOKIE_NAME = "refresh_token"
 # Rate limits: "count/period" (period in s, m, h, d, optionally with a multiplier: 5/5m).
 RATE_LIMITS = {
@@ -198,6 +214,50 @@ X_FRAME_OPTIONS = "DENY"
 USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST")
 if env_bool("BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Security (secauth): HTTPS switch, HSTS, CSP, trusted proxies, throttles ----------------
+# HTTPS=1 turns on everything a site served over TLS wants (each part can be overridden);
+# `DEBUG=0 HTTPS=1 SECRET_KEY=... ALLOWED_HOSTS=... manage.py check --deploy` is clean.
+HTTPS = env_bool("HTTPS")
+if HTTPS:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=HTTPS)
+SECURE_REDIRECT_EXEMPT = env_list("SECURE_REDIRECT_EXEMPT")
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=HTTPS)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (apps/common/csp.py): only the site's own scripts and styles.
+CSP_IMG_SRC_EXTRA = env_list("CSP_IMG_SRC_EXTRA", "https:" if env_bool("USE_S3") else "")
+CONTENT_SECURITY_POLICY = os.environ.get("CONTENT_SECURITY_POLICY") or "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        " ".join(["img-src 'self' data: blob:", *CSP_IMG_SRC_EXTRA]),
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+# How many reverse proxies in front of the app append to X-Forwarded-For. 0: the header is
+# ignored and the client address is REMOTE_ADDR (apps/common/ratelimit.py::client_ip).
+TRUSTED_PROXY_COUNT = max(int(os.environ.get("TRUSTED_PROXY_COUNT", "0")), 0)
+RATE_LIMITS |= {
+    # failed logins per account (username and email are one account), API and web together
+    "login_account": os.environ.get("RATE_LIMIT_LOGIN_ACCOUNT", "20/h"),
+    # every login attempt per client address (higher: many users may share one address)
+    "login_ip": os.environ.get("RATE_LIMIT_LOGIN_IP", "60/10m"),
+    "refresh_ip": os.environ.get("RATE_LIMIT_REFRESH_IP", "60/5m"),
+    # accounts created per target email (API register, web register, passwordless create)
+    "account_email": os.environ.get("RATE_LIMIT_ACCOUNT_EMAIL", "5/h"),
+    "password_reset_ip": os.environ.get("RATE_LIMIT_PASSWORD_RESET_IP", "10/h"),
+    "password_reset_email": os.environ.get("RATE_LIMIT_PASSWORD_RESET_EMAIL", "3/h"),
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
@@ -269,10 +329,23 @@ CELERY_BEAT_SCHEDULE = {
     "proposals-expire": {"task": "exchange.proposals_expire", "schedule": 300.0},
 }
 
+# LOG_FILE (make run sets var/app.log): everything at LOG_LEVEL goes to the file and only
+# warnings reach the console, so a served site keeps its terminal quiet.
+LOG_FILE = os.environ.get("LOG_FILE", "")
+_LOG_HANDLERS: dict[str, dict] = {"console": {"class": "logging.StreamHandler"}}
+if LOG_FILE:
+    Path(LOG_FILE).parent.mkdir(parents=True, exist_ok=True)
+    _LOG_HANDLERS["console"]["level"] = "WARNING"
+    _LOG_HANDLERS["file"] = {
+        "class": "logging.FileHandler",
+        "filename": LOG_FILE,
+        "formatter": "timestamped",
+    }
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "formatters": {"timestamped": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": _LOG_HANDLERS,
+    "root": {"handlers": list(_LOG_HANDLERS), "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }

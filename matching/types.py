@@ -38,6 +38,7 @@ class Item:
     value: int = 0
     duration_days: int | None = None
     active: bool = True
+    any_in_category: bool = False  # a want: anything of its category and value will do
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +87,13 @@ class Market:
     """Everything the engine sees: users, their items and the pairs never to propose again.
 
     ``blocked`` holds ``(offer_id, want_id)`` pairs (for example declined recently).
+    ``accepted`` holds ``(offer_id, want_id)`` pairs the want's owner marked as suitable.
     """
 
     users: Mapping[int, UserInfo]
     items: Sequence[Item]
     blocked: frozenset[tuple[int, int]] = frozenset()
+    accepted: frozenset[tuple[int, int]] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router, Status
 
-from apps.accounts import selectors, services, tokens
+from apps.accounts import selectors, services, throttles, tokens
 from apps.accounts.models import User
 from apps.accounts.schemas import (
     ChangePasswordIn,
@@ -26,8 +26,9 @@ from apps.accounts.schemas import (
     UserOut,
 )
 from apps.accounts.security import auth_optional, auth_required
+from apps.accounts.web_sessions import web_session_keep_after_password_change
 from apps.common.errors import AuthenticationFailed, PermissionDenied
-from apps.common.ratelimit import IpRateThrottle, client_ip
+from apps.common.ratelimit import client_ip
 
 users_router = Router(tags=["Users"])
 auth_router = Router(tags=["Authentication"])
@@ -36,14 +37,10 @@ auth_router = Router(tags=["Authentication"])
 # --- Users -----------------------------------------------------------------------------------
 
 
-@users_router.post(
-    "/",
-    response={201: UserCreatedOut},
-    auth=auth_optional,
-    throttle=[IpRateThrottle("users_create")],
-)
+@users_router.post("/", response={201: UserCreatedOut}, auth=auth_optional)
 def create_user(request: HttpRequest, payload: UserCreateIn):
     """Passwordless profile creation (the account can log in after a password is set)."""
+    throttles.signup_check(request, payload.email, scope="users_create")
     user = services.user_create(**payload.dict())
     return Status(201, user)
 
@@ -88,18 +85,19 @@ def _clear_refresh_cookie(response: HttpResponse) -> None:
     response.delete_cookie(settings.REFRESH_COOKIE_NAME, path="/auth/", samesite="Lax")
 
 
-@auth_router.post(
-    "/register", response={201: RegisteredOut}, throttle=[IpRateThrottle("auth_register")]
-)
+@auth_router.post("/register", response={201: RegisteredOut})
 def register(request: HttpRequest, payload: RegisterIn):
+    throttles.signup_check(request, payload.email, scope="auth_register")
     user = services.user_create(**payload.dict())
     return Status(201, user)
 
 
-@auth_router.post("/login", response=LoginOut, throttle=[IpRateThrottle("auth_login")])
+@auth_router.post("/login", response=LoginOut)
 def login(request: HttpRequest, response: HttpResponse, payload: LoginIn):
+    account = throttles.login_check(request, payload.username, scope="auth_login")
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
+        throttles.login_failed(account)
         raise AuthenticationFailed("Неверное имя пользователя или пароль", code="bad_credentials")
     issued = tokens.session_start(
         user=user, user_agent=request.headers.get("User-Agent", ""), ip=client_ip(request)
@@ -115,11 +113,11 @@ def login(request: HttpRequest, response: HttpResponse, payload: LoginIn):
     }
 
 
-@auth_router.post("/refresh", response=TokenOut, throttle=[IpRateThrottle("auth_refresh")])
+@auth_router.post("/refresh", response=TokenOut)
 def refresh(request: HttpRequest, response: HttpResponse):
-    _, issued = tokens.refresh_rotate(
-        refresh_token=request.COOKIES.get(settings.REFRESH_COOKIE_NAME)
-    )
+    presented = request.COOKIES.get(settings.REFRESH_COOKIE_NAME)
+    throttles.refresh_check(request, presented)
+    _, issued = tokens.refresh_rotate(refresh_token=presented)
     _set_refresh_cookie(response, issued.refresh_token)
     return {"access_token": issued.access_token, "expires_in": issued.expires_in}
 
@@ -137,9 +135,18 @@ def logout(request: HttpRequest, response: HttpResponse):
 
 @auth_router.post("/change-password", response=MessageOut, auth=auth_required)
 def change_password(request: HttpRequest, payload: ChangePasswordIn):
+    """Every other session ends (JWT families and web sessions); the caller's own one stays."""
+    family = getattr(request.auth, "_auth_session_family", None)
+    session_key = None if family else request.session.session_key
     services.user_change_password(
-        user=request.auth, old_password=payload.old_password, new_password=payload.new_password
+        user=request.auth,
+        old_password=payload.old_password,
+        new_password=payload.new_password,
+        keep_family=family,
+        keep_session_key=session_key,
     )
+    if session_key:
+        web_session_keep_after_password_change(request, request.auth)
     return {"message": "Password updated successfully"}
 
 

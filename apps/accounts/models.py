@@ -124,3 +124,17 @@ class AuthSession(models.Model):
 
     def __str__(self) -> str:
         return f"session {self.family[:8]} of {self.user_id}"
+
+
+class WebSession(models.Model):
+    """Which Django session keys belong to which user (recorded at login), so every web session
+    of a user can be ended (password change, reset, ban) whatever SESSION_ENGINE stores them."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="web_sessions"
+    )
+    session_key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"web session of {self.user_id}"

@@ -92,7 +92,7 @@ class UserOut(Schema):
     email: str | None = None
     phone: str | None = None
     full_name: str
-    telegram_contact: str
+    telegram_contact: str | None = None  # null unless the viewer is the user or staff
     city: str
     bio: str
     locations: list[str]

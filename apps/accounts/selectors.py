@@ -25,11 +25,14 @@ def user_get_by_username(*, username: str) -> User:
 
 
 def can_see_private(*, viewer, user: User) -> bool:
-    """Email and phone are for the user themself and staff only."""
+    """Contacts (email, phone, Telegram) and activity times (last login, last active) are for
+    the user themself and staff only. Exchange partners get each other's contact in the
+    proposal once everyone has accepted (apps/exchange/proposal_messages.py), not here."""
     return bool(viewer and viewer.is_authenticated and (viewer.pk == user.pk or viewer.is_staff))
 
 
 def user_as_dict(user: User, *, viewer) -> dict:
+    """The contract's user; private fields are null for anyone but the user and staff."""
     private = can_see_private(viewer=viewer, user=user)
     return {
         "id": user.pk,
@@ -37,7 +40,7 @@ def user_as_dict(user: User, *, viewer) -> dict:
         "email": user.email if private else None,
         "phone": user.phone if private else None,
         "full_name": user.full_name,
-        "telegram_contact": user.telegram_contact,
+        "telegram_contact": user.telegram_contact if private else None,
         "city": user.city,
         "bio": user.bio,
         "locations": user.locations,
@@ -50,8 +53,8 @@ def user_as_dict(user: User, *, viewer) -> dict:
         "phone_verified": user.phone_verified,
         "created_at": user.created_at,
         "updated_at": user.updated_at,
-        "last_login_at": user.last_login,
-        "last_active_at": user.last_active_at,
+        "last_login_at": user.last_login if private else None,
+        "last_active_at": user.last_active_at if private else None,
         "telegram_id": user.telegram_id if private else None,
         "telegram_username": user.telegram_username,
         "telegram_first_name": user.telegram_first_name,

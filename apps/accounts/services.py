@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from apps.accounts import tokens
 from apps.accounts.models import City, User, UserLocation
+from apps.accounts.web_sessions import web_sessions_end
 from apps.common.errors import Conflict, ValidationFailed
 
 PROFILE_FIELDS = ("full_name", "bio", "city", "telegram_contact", "phone", "discord")
@@ -115,12 +116,33 @@ def user_set_locations(*, user: User, locations: list[str]) -> list[str]:
     return user.locations
 
 
-def user_change_password(*, user: User, old_password: str, new_password: str) -> None:
+def sessions_end_all(
+    *, user: User, keep_family: str | None = None, keep_session_key: str | None = None
+) -> int:
+    """End every session of the user: all JWT families (refresh and access tokens) and all
+    Django web sessions, except the kept ones. Returns how many active sessions ended.
+
+    Used after a password change or reset (keeping the caller's own session) and for bans.
+    """
+    ended = tokens.sessions_revoke_all(user=user, keep_family=keep_family)
+    return ended + web_sessions_end(user=user, keep_session_key=keep_session_key)
+
+
+def user_change_password(
+    *,
+    user: User,
+    old_password: str,
+    new_password: str,
+    keep_family: str | None = None,
+    keep_session_key: str | None = None,
+) -> int:
+    """Set a new password and end every other session; returns how many ended."""
     if not user.check_password(old_password):
         raise ValidationFailed("Неверный текущий пароль", code="wrong_password")
     _password_check(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password", "updated_at"])
+    return sessions_end_all(user=user, keep_family=keep_family, keep_session_key=keep_session_key)
 
 
 def user_touch_active(*, user: User) -> None:
@@ -164,4 +186,4 @@ def user_delete_account(*, user: User) -> None:
         user.is_deleted = True
         user.set_unusable_password()
         user.save()
-    tokens.sessions_revoke_all(user=user)
+    sessions_end_all(user=user)

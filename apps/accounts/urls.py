@@ -1,9 +1,9 @@
 """Accounts web pages (the API's auth lives under /auth/ and /api/users/)."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
-from apps.accounts import views
+from apps.accounts import views, views_password
 
 app_name = "accounts"
 
@@ -18,12 +18,13 @@ urlpatterns = [
     path("accounts/my-sales/", views.my_sales, name="my_sales"),
     path(
         "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(
-            email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
-        ),
+        views_password.PasswordResetView.as_view(),
         name="password_reset",
+    ),
+    path(
+        "accounts/password-change/",
+        views_password.PasswordChangeView.as_view(),
+        name="password_change",
     ),
     path(
         "accounts/password-reset/done/",
@@ -32,9 +33,7 @@ urlpatterns = [
     ),
     path(
         "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            success_url=reverse_lazy("accounts:password_reset_complete"),
-        ),
+        views_password.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

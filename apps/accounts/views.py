@@ -12,9 +12,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from apps.accounts import throttles
 from apps.accounts.forms import LoginForm, ProfileForm, RegisterForm
 from apps.accounts.models import User
-from apps.common.ratelimit import client_ip, hit
+from apps.common.errors import RateLimited
 from apps.market import selectors as market
 from apps.market.models import ListingStatus
 from apps.market.web import paginate
@@ -37,6 +38,14 @@ def register(request: HttpRequest) -> HttpResponse:
         return redirect("/")
     form = RegisterForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
+        try:
+            throttles.signup_check(request, request.POST.get("email"), scope="auth_register")
+        except RateLimited as exc:
+            form = RegisterForm(initial={"username": request.POST.get("username", "")})
+            context = {"form": form, "throttle_error": exc.message}
+            response = render(request, "registration/register.html", context, status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
         if form.is_valid():
             user = form.save()
             login(request, user, backend=BACKEND)
@@ -49,27 +58,28 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login with a throttle per IP and username (settings.RATE_LIMITS["web_login"])."""
+    """Django's login, throttled like the API's (apps/accounts/throttles.py)."""
 
     form_class = LoginForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        username = (request.POST.get("username") or "").strip().lower()
-        wait = hit("web_login", f"{client_ip(request)}:{username}")
-        if wait is not None:
+        try:
+            account = throttles.login_check(
+                request, request.POST.get("username") or "", scope="web_login"
+            )
+        except RateLimited as exc:
             # Render without validating: a throttled attempt must not even check the password.
             form = self.form_class(request, initial={"username": request.POST.get("username", "")})
             context = self.get_context_data(form=form)
-            context["throttle_error"] = _(
-                "Слишком много попыток входа. Попробуйте через %(m)s мин."
-            ) % {"m": max(1, round(wait / 60))}
+            context["throttle_error"] = exc.message
             response = self.render_to_response(context, status=429)
-            response["Retry-After"] = str(wait)
+            response["Retry-After"] = str(exc.retry_after)
             return response
         response = super().post(request, *args, **kwargs)
         if response.status_code == 200:  # the form came back with errors
+            throttles.login_failed(account)
             response.status_code = 400
         return response
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from apps.catalog import selectors
-from apps.catalog.inference import suggest_category
+from apps.catalog.inference import suggest_categories
 
 router = Router(tags=["Categories (v6)"])
 
@@ -40,11 +40,21 @@ class GroupsOut(Schema):
     groups: list[str]
 
 
+class SuggestionOut(Schema):
+    category: str
+    name: str
+    emoji: str
+    score: float
+
+
 class SuggestOut(Schema):
     category: str | None
     name: str | None
     emoji: str | None
     score: float
+    # Top 3 with their vote shares; `confident`: the first may be filed without asking.
+    suggestions: list[SuggestionOut]
+    confident: bool
 
 
 @router.get("", response=CategoriesOut)
@@ -78,19 +88,37 @@ def category_suggest(
     name: str,
     description: str = "",
 ):
-    """The category the server would infer for an item (used by the web form as you type)."""
-    suggestion = suggest_category(
+    """The category the server would infer for an item (used by the web form as you type),
+    and the top 3 to choose from when the guess is not confident."""
+    found = suggest_categories(
         exchange_type=exchange_type, name=name[:200], description=description[:2000]
     )
-    if suggestion is None:
-        return {"category": None, "name": None, "emoji": None, "score": 0.0}
-    category = selectors.category_get(exchange_type=exchange_type, slug=suggestion.slug)
-    return {
-        "category": category.slug,
-        "name": category.name,
-        "emoji": category.emoji,
-        "score": suggestion.score,
+    by_slug = {
+        c.slug: c
+        for c in selectors.categories_for_version(exchange_type=exchange_type).filter(
+            slug__in=[s.slug for s in found]
+        )
     }
+    suggestions = [
+        {
+            "category": s.slug,
+            "name": by_slug[s.slug].name,
+            "emoji": by_slug[s.slug].emoji,
+            "score": s.score,
+        }
+        for s in found
+        if s.slug in by_slug
+    ]
+    if not suggestions:
+        return {
+            "category": None,
+            "name": None,
+            "emoji": None,
+            "score": 0.0,
+            "suggestions": [],
+            "confident": False,
+        }
+    return {**suggestions[0], "suggestions": suggestions, "confident": found[0].confident}
 
 
 @router.get("/{exchange_type}", response=list[CategoryOut])

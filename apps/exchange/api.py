@@ -59,6 +59,7 @@ def item_out(item: ListingItem) -> dict:
         "item_type": item.item_type,
         "item_name": item.item_name,
         "category": item.category.slug if item.category else None,
+        "any_in_category": item.any_in_category,
         "value_tenge": item.value_tenge,
         "duration_days": item.duration_days,
         "status": item.status,

@@ -6,9 +6,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import City
+from apps.catalog.inference import suggest_categories
 from apps.catalog.models import Category, ExchangeType
 from apps.catalog.selectors import categories_for_version
 from apps.exchange.models import ItemType
+
+NO_CATEGORY = "none"
+
+
+def _category_of(exchange_type: str, slug: str) -> Category | None:
+    return categories_for_version(exchange_type=exchange_type).filter(slug=slug).first()
 
 
 def category_choices() -> list:
@@ -29,6 +36,18 @@ class ItemForm(forms.Form):
     )
     item_name = forms.CharField(label=_("Название"), max_length=200)
     category = forms.ChoiceField(label=_("Категория"), required=False)
+    # Shown only when no category was chosen and the guess from the name is not confident.
+    category_choice = forms.ChoiceField(
+        label=_("Какая категория подходит?"), required=False, widget=forms.RadioSelect
+    )
+    any_in_category = forms.BooleanField(
+        label=_("Подойдёт что угодно из этой категории"),
+        required=False,
+        help_text=_(
+            "Только для желаний: тогда предложат любую вещь выбранной категории "
+            "подходящей стоимости, даже если название не похоже."
+        ),
+    )
     description = forms.CharField(
         label=_("Описание"),
         required=False,
@@ -53,11 +72,51 @@ class ItemForm(forms.Form):
         if editing:  # type of item and of exchange are fixed once created
             self.fields["item_type"].disabled = True
             self.fields["exchange_type"].disabled = True
+        self._suggestions = self._guess() if self.is_bound else []
+        choices = [
+            (f"{self._exchange_type()}:{s.slug}", f"{c.emoji} {c.name}")
+            for s in self._suggestions
+            if (c := _category_of(self._exchange_type(), s.slug)) is not None
+        ]
+        if choices and not self._suggestions[0].confident:
+            self.fields["category_choice"].choices = [
+                *choices,
+                (NO_CATEGORY, _("Ни одна не подходит — оставить без категории")),
+            ]
+        else:
+            self.fields["category_choice"].widget = forms.HiddenInput()
+
+    def _exchange_type(self) -> str:
+        if self.fields["exchange_type"].disabled:
+            return str(self.initial.get("exchange_type", "PERMANENT"))
+        return str(self.data.get("exchange_type") or "PERMANENT")
+
+    def _guess(self) -> list:
+        name = str(self.data.get("item_name") or "").strip()
+        if self.data.get("category") or not name:
+            return []
+        return suggest_categories(
+            exchange_type=self._exchange_type(),
+            name=name[:200],
+            description=str(self.data.get("description") or "")[:2000],
+        )
 
     def clean(self):
         data = super().clean()
         exchange_type = data.get("exchange_type")
         category = data.get("category") or ""
+        choice = data.get("category_choice") or ""
+        doubtful = bool(self._suggestions) and not self._suggestions[0].confident
+        if not category and choice and choice != NO_CATEGORY:
+            category = choice
+        elif not category and not choice and doubtful:
+            self.add_error(
+                "category",
+                _(
+                    "Не удалось уверенно определить категорию по названию. Выберите "
+                    "подходящую ниже или любую другую в списке."
+                ),
+            )
         if category:
             ctype, _sep, slug = category.partition(":")
             if exchange_type and ctype != exchange_type:

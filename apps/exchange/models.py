@@ -47,6 +47,9 @@ class ListingItem(models.Model):
     description = models.TextField(blank=True, max_length=2000)
     value_tenge = models.PositiveBigIntegerField(default=0)
     duration_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    # A want that takes anything of its category and value ("Подойдёт что угодно из этой
+    # категории"): the engine then needs no text relevance for it. Always False on offers.
+    any_in_category = models.BooleanField(default=False)
     status = models.CharField(
         max_length=10, choices=ItemStatus.choices, default=ItemStatus.ACTIVE, db_index=True
     )
@@ -240,6 +243,8 @@ class ProposalLeg(models.Model):
     want = models.ForeignKey(ListingItem, on_delete=models.CASCADE, related_name="+")
     score = models.FloatField(default=0.0)
     reasons = models.JSONField(default=list)  # [{code, message, value}]
+    # The engine's chance that the receiver accepts this leg (None: the engine gave none).
+    probability = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["position"]
@@ -297,3 +302,29 @@ class DeclinedPair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.offer_id} -/-> {self.want_id} until {self.until}"
+
+
+class WantMark(models.Model):
+    """The want's owner says of one candidate offer: "подходит" (yes) or "не подходит" (no).
+
+    An explicit want list, as in OLWLG/TradeMaximizer: yes pairs go to the engine as
+    `Market.accepted`, no pairs as `Market.blocked`. One row per (want, offer), changeable.
+    """
+
+    class Verdict(models.TextChoices):
+        YES = "yes", "Подходит"
+        NO = "no", "Не подходит"
+
+    want = models.ForeignKey(ListingItem, on_delete=models.CASCADE, related_name="marks")
+    offer = models.ForeignKey(ListingItem, on_delete=models.CASCADE, related_name="+")
+    verdict = models.CharField(max_length=3, choices=Verdict.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["want", "offer"], name="want_mark_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.want_id} {self.verdict} {self.offer_id}"

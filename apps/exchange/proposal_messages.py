@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from apps.accounts.models import User
 from apps.exchange.models import Proposal, ProposalKind, ProposalLeg, ProposalRating
+from apps.exchange.proposal_explain import explain_rows
 from apps.notifications.services import notify_many
 
 REASONS_RU = {
@@ -81,7 +82,7 @@ def _created_rows(proposal: Proposal) -> list[tuple[int, str, dict]]:
 def proposals_created(proposals: list[Proposal]) -> int:
     """Tell every participant of new proposals; returns how many notifications were sent."""
     rows = [row for proposal in proposals for row in _created_rows(proposal)]
-    notify_many(rows)
+    notify_many(explain_rows(rows))
     return len(rows)
 
 

@@ -17,6 +17,8 @@ class ItemIn(Schema):
     description: str = Field("", max_length=2000)
     duration_days: int | None = Field(None, ge=1, le=365)
     category: str | None = Field(None, max_length=64)
+    # Wants only: anything of the (chosen) category and value will do.
+    any_in_category: bool = False
 
     # Whitespace is normalised (and a blank name refused) by the service, for API and web alike.
 
@@ -49,6 +51,7 @@ class UpdateItemIn(Schema):
     description: str = Field(None, max_length=2000)
     duration_days: int | None = Field(None, ge=1, le=365)
     category: str | None = Field(None, max_length=64)
+    any_in_category: bool | None = None
 
 
 class CreatedItemOut(Schema):
@@ -61,6 +64,7 @@ class CreatedItemOut(Schema):
     description: str
     category: str | None
     category_inferred: bool
+    any_in_category: bool
 
 
 class CreateByCategoriesOut(Schema):
@@ -80,6 +84,7 @@ class SingleItemOut(Schema):
     description: str
     category: str | None
     category_inferred: bool
+    any_in_category: bool
     user_id: int
     created_at: datetime
 
@@ -96,6 +101,7 @@ class ItemOut(Schema):
     item_type: str
     item_name: str
     category: str | None
+    any_in_category: bool
     value_tenge: int
     duration_days: int | None
     status: str

@@ -27,6 +27,7 @@ class ItemDraft:
     description: str = ""
     duration_days: int | None = None
     category: str | None = None
+    any_in_category: bool = False
 
 
 item_changed_hooks: list[Callable[[list[int], str], None]] = []
@@ -43,7 +44,9 @@ def _resolve_category(draft: ItemDraft) -> tuple[Category | None, bool]:
     suggestion = suggest_category(
         exchange_type=draft.exchange_type, name=draft.item_name, description=draft.description
     )
-    if suggestion is None:
+    # A doubtful guess is not stored: an item without a category is matched by its text,
+    # one in a wrong category would be offered the wrong things.
+    if suggestion is None or not suggestion.confident:
         return None, False
     return category_get(exchange_type=draft.exchange_type, slug=suggestion.slug), True
 
@@ -66,6 +69,17 @@ def _validate(draft: ItemDraft) -> None:
         raise ValidationFailed(
             f"«{draft.item_name}»: duration_days указывается только для временного обмена",
             code="duration_not_allowed",
+        )
+    if draft.any_in_category and draft.item_type != ItemType.WANT:
+        raise ValidationFailed(
+            f"«{draft.item_name}»: «что угодно из категории» бывает только у желаний",
+            code="any_in_category_offer",
+        )
+    if draft.any_in_category and not draft.category:
+        # A guessed category would turn "anything" into anything of the wrong kind.
+        raise ValidationFailed(
+            f"«{draft.item_name}»: чтобы подошло что угодно из категории, выберите категорию",
+            code="any_in_category_needs_category",
         )
 
 
@@ -102,6 +116,7 @@ def listing_create(*, user: User, drafts: Iterable[ItemDraft]) -> tuple[Listing,
                 description=draft.description,
                 value_tenge=draft.value_tenge,
                 duration_days=draft.duration_days,
+                any_in_category=draft.any_in_category,
             )
             for draft, category, inferred in prepared
         ]
@@ -109,7 +124,14 @@ def listing_create(*, user: User, drafts: Iterable[ItemDraft]) -> tuple[Listing,
     return listing, items
 
 
-EDITABLE = ("item_name", "description", "value_tenge", "duration_days", "category")
+EDITABLE = (
+    "item_name",
+    "description",
+    "value_tenge",
+    "duration_days",
+    "category",
+    "any_in_category",
+)
 
 
 def item_update(*, item: ListingItem, user: User, data: dict) -> ListingItem:
@@ -129,6 +151,9 @@ def item_update(*, item: ListingItem, user: User, data: dict) -> ListingItem:
             "category",
             item.category.slug if item.category and not item.category_inferred else None,
         ),
+        any_in_category=bool(
+            item.any_in_category if data.get("any_in_category") is None else data["any_in_category"]
+        ),
     )
     draft = _normalised(draft)
     _validate(draft)
@@ -145,6 +170,7 @@ def item_update(*, item: ListingItem, user: User, data: dict) -> ListingItem:
         locked.duration_days = draft.duration_days
         locked.category = category
         locked.category_inferred = inferred
+        locked.any_in_category = draft.any_in_category
         locked.version = F("version") + 1
         locked.save()
         _after_commit_changed(locked.user_id)

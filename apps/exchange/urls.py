@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.exchange import views, views_proposals
+from apps.exchange import views, views_proposals, views_wantlists
 
 app_name = "exchange"
 
@@ -9,6 +9,16 @@ urlpatterns = [
     path("exchange/items/new/", views.item_create, name="item_create"),
     path("exchange/items/<int:pk>/edit/", views.item_edit, name="item_edit"),
     path("exchange/items/<int:pk>/archive/", views.item_archive, name="item_archive"),
+    path(
+        "exchange/wants/<int:pk>/candidates/",
+        views_wantlists.want_candidates,
+        name="want_candidates",
+    ),
+    path(
+        "exchange/wants/<int:pk>/candidates/<int:offer_id>/mark/",
+        views_wantlists.want_mark,
+        name="want_mark",
+    ),
     path("exchange/browse/<str:kind>/", views.browse, name="browse"),
     path("exchange/locations/", views.locations, name="locations"),
     path("exchange/proposals/", views_proposals.proposal_list, name="proposals"),

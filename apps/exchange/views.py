@@ -59,6 +59,7 @@ def item_create(request: HttpRequest) -> HttpResponse:
                         description=data["description"],
                         duration_days=data["duration_days"],
                         category=data["category_slug"],
+                        any_in_category=data["any_in_category"],
                     )
                 ],
             )
@@ -89,6 +90,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "description": item.description,
         "value_tenge": item.value_tenge,
         "duration_days": item.duration_days,
+        "any_in_category": item.any_in_category,
         "category": f"{item.exchange_type}:{item.category.slug}"
         if item.category and not item.category_inferred
         else "",
@@ -108,6 +110,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     "value_tenge": data["value_tenge"],
                     "duration_days": data["duration_days"],
                     "category": data["category_slug"],
+                    "any_in_category": data["any_in_category"],
                 },
             )
         except DomainError as exc:

@@ -15,6 +15,7 @@ from apps.exchange import proposal_selectors as selectors
 from apps.exchange import proposals as services
 from apps.exchange.cycle_svg import cycle_layout
 from apps.exchange.models import HOLDING_STATUSES, ProposalRating, ProposalStatus
+from apps.exchange.proposal_explain import chance_line, completion_chance, legs_why
 
 STATUS_FILTERS = {
     "open": HOLDING_STATUSES,
@@ -38,19 +39,25 @@ def _cards(proposals: list, user) -> list[dict]:
         c.topic_key: c
         for c in Conversation.objects.filter(topic_key__in=[f"proposal:{pk}" for pk in ids])
     }
+    why = legs_why([leg for p in proposals for leg in p.legs.all()])
     return [
-        _card(p, user, rated.get(p.pk, set()), chats.get(f"proposal:{p.pk}")) for p in proposals
+        _card(p, user, rated.get(p.pk, set()), chats.get(f"proposal:{p.pk}"), why)
+        for p in proposals
     ]
 
 
-def _card(proposal, user, rated: set[int], chat) -> dict:
+def _card(proposal, user, rated: set[int], chat, why: dict) -> dict:
     detail = selectors.proposal_detail(proposal, viewer=user)
+    legs = list(proposal.legs.all())
+    for leg, row in zip(legs, detail["legs"], strict=True):
+        row["why"] = why[leg.pk].lines
     me = next((m for m in detail["members"] if m["user_id"] == user.pk), None)
     completed = proposal.status == ProposalStatus.COMPLETED
     return {
         "proposal": proposal,
         "detail": detail,
         "svg": cycle_layout(detail, viewer_id=user.pk),
+        "chance": chance_line(completion_chance(legs)),
         "me": me,
         "can_answer": proposal.status == ProposalStatus.PENDING
         and me

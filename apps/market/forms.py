@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.models import Game
+from apps.market.formatting import NBSP, format_rub
 from apps.market.models import PRICE_MAX, PRICE_MIN, ListingStatus
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
@@ -21,6 +22,12 @@ class RubleField(forms.DecimalField):
         kwargs.setdefault("decimal_places", 2)
         super().__init__(**kwargs)
         self.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def prepare_value(self, value):
+        """A stored price comes back as it was typed: 12 500,50, not 12500.50."""
+        if isinstance(value, Decimal | int | float):
+            return format_rub(value).removesuffix(f"{NBSP}₽").replace(NBSP, " ")
+        return super().prepare_value(value)
 
     def to_python(self, value):
         if isinstance(value, str):

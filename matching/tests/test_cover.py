@@ -72,6 +72,7 @@ def test_circulation_on_a_market_equals_the_assignment():
     assert _assert_cover(comp, circulation(comp)) == expected
 
 
+@pytest.mark.slow  # seconds of engine work: `make test` and CI run it, test-fast skips it
 def test_large_components_take_the_bound_from_the_circulation(monkeypatch):
     comp = _random_graph(80, 300, 99)
     calls = []

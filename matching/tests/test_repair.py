@@ -1,6 +1,7 @@
 """The relaxation-plus-repair path: valid, deterministic, never above the bound."""
 
 import numpy as np
+import pytest
 
 from matching.graph import Component
 from matching.solver import (
@@ -101,6 +102,7 @@ def test_carve_splits_a_long_cycle_by_swaps_without_losing_an_edge():
     assert carve(plain, list(range(8)), SolveLimits(max_len=4)) == ([], list(range(8)))
 
 
+@pytest.mark.slow  # seconds of engine work: `make test` and CI run it, test-fast skips it
 def test_repair_is_valid_deterministic_and_bounded():
     for seed in range(4):
         comp = _random_component(300, 3, seed)
@@ -113,6 +115,7 @@ def test_repair_is_valid_deterministic_and_bounded():
         assert 0 < first.found <= first.bound
 
 
+@pytest.mark.slow  # seconds of engine work: `make test` and CI run it, test-fast skips it
 def test_ruin_and_recreate_never_loses_and_is_deterministic(monkeypatch):
     from matching import solver
 
@@ -150,6 +153,7 @@ def test_ruin_and_recreate_rounds_shrink_with_the_component():
     assert _local_rounds(32_214) == 40  # the 10k-user market
 
 
+@pytest.mark.slow  # seconds of engine work: `make test` and CI run it, test-fast skips it
 def test_an_unproven_set_packing_falls_back_to_the_repair(monkeypatch):
     # HiGHS may stop at its time limit with no solution; the answer was then empty (a
     # 300-user market: 110 of 152 wants). Now the repair runs too and its answer is kept.
@@ -188,6 +192,7 @@ def test_an_unproven_set_packing_still_bounds_the_component(monkeypatch):
     _check(comp, bounded.cycles, 4)
 
 
+@pytest.mark.slow  # seconds of engine work: `make test` and CI run it, test-fast skips it
 def test_bilateral_only_is_exact_on_components_of_any_size(monkeypatch):
     # a cap of two users used to get only the repair above EXACT_NODES (10k users: 5 290 of
     # the 6 390 wants that two-user swaps can satisfy); the join finds every two-user cycle
@@ -244,6 +249,7 @@ def test_an_unproven_set_packing_is_rounded_from_its_lp(monkeypatch):
     _check(comp, rounded.cycles, 4)
 
 
+@pytest.mark.slow  # seconds of engine work: `make test` and CI run it, test-fast skips it
 def test_small_caps_try_the_pool_on_larger_components(monkeypatch):
     from matching import solver
 

@@ -51,10 +51,27 @@
       if (!response.ok) return;
       const data = await response.json();
       if (userChoseCategory) return;
-      if (data.category) {
+      if (data.category && data.confident !== false) {
         select.value = exchangeType() + ":" + data.category;
         hint.textContent = "Подобрали категорию: " + data.emoji + " " + data.name +
           ". Можно выбрать другую.";
+      } else if (data.suggestions && data.suggestions.length) {
+        // Not sure: offer the top 3 as buttons and file nothing until the user picks one.
+        select.value = "";
+        hint.textContent = "Не уверены в категории. Выберите подходящую: ";
+        for (const s of data.suggestions) {
+          const button = document.createElement("button");
+          button.type = "button";
+          button.className = "btn btn-small";
+          button.textContent = s.emoji + " " + s.name;
+          button.addEventListener("click", function () {
+            select.value = exchangeType() + ":" + s.category;
+            userChoseCategory = true;
+            hint.textContent = "Категория: " + s.emoji + " " + s.name + ".";
+          });
+          hint.appendChild(button);
+          hint.appendChild(document.createTextNode(" "));
+        }
       } else {
         select.value = "";
         hint.textContent = "Категорию по названию не определить: выберите её сами или оставьте пустой.";

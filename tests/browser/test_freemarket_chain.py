@@ -72,8 +72,10 @@ def add_item(page, base: str, item_type: str, name: str, category: str):
     page.check("input[name=exchange_type][value=PERMANENT]")
     page.fill("input[name=item_name]", name)
     # The category is suggested from the name as the user types.
+    # (a function, not an expression: Playwright evaluates expressions with eval, which the
+    # site's Content-Security-Policy forbids)
     page.wait_for_function(
-        "document.querySelector('select[name=category]').value.startsWith('PERMANENT:')"
+        "() => document.querySelector('select[name=category]').value.startsWith('PERMANENT:')"
     )
     page.select_option("select[name=category]", f"PERMANENT:{category}")
     page.fill("input[name=value_tenge]", "12000")

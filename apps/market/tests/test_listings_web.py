@@ -178,6 +178,20 @@ def test_seller_edits_listing(client, owner, listing):
     assert "новое имя" in listing.search_text
 
 
+def test_edit_form_shows_the_price_in_russian_format(client, owner, listing):
+    Listing.objects.filter(pk=listing.pk).update(price=Decimal("12500.50"))
+    client.force_login(owner)
+    page = client.get(f"/listing/{listing.pk}/edit/").content.decode()
+    assert 'value="12 500,50"' in page
+    r = client.post(
+        f"/listing/{listing.pk}/edit/",
+        {"title": listing.title, "description": "x", "price": "12 500,50", "status": "active"},
+    )
+    assert r.status_code == 302
+    listing.refresh_from_db()
+    assert listing.price == Decimal("12500.50")
+
+
 def test_other_user_cannot_edit_listing(client, other, listing):
     before = snapshot(listing)
     client.force_login(other)
