@@ -6,7 +6,7 @@ Ninja documents only the success response. `document_errors` adds, per operation
 - 401 when the operation authenticates (required or optional bearer: a bad token is 401);
 - 404 when the path names an object (and where a service looks one up from the query or body);
 - 413 when it takes a body (over DATA_UPLOAD_MAX_MEMORY_SIZE);
-- 429 when it is throttled;
+- 429 when it is throttled (by a ninja throttle, or inside the handler: listed in `EXTRA`);
 - 403 / 409 / 503 where the services raise them (`EXTRA` below, kept beside the code it
   describes: a new `PermissionDenied` / `Conflict` in a service means a line here; the fuzz test
   in tests/test_schema_fuzz.py fails on an undocumented status).
@@ -46,11 +46,12 @@ _PROPOSAL_ACTIONS = {403, 409}
 _TOKEN_STORE = {503}
 EXTRA: dict[str, set[int]] = {
     # accounts
-    "apps_accounts_api_create_user": {409},
-    "apps_accounts_api_register": {409},
+    # (sign-up, login and refresh are throttled inside the handler: apps/accounts/throttles.py)
+    "apps_accounts_api_create_user": {409, 429},
+    "apps_accounts_api_register": {409, 429},
     "apps_accounts_api_set_locations": {403},
-    "apps_accounts_api_login": {401} | _TOKEN_STORE,
-    "apps_accounts_api_refresh": {401} | _TOKEN_STORE,
+    "apps_accounts_api_login": {401, 429} | _TOKEN_STORE,
+    "apps_accounts_api_refresh": {401, 429} | _TOKEN_STORE,
     "apps_accounts_api_logout": _TOKEN_STORE,
     "apps_accounts_api_change_password": _TOKEN_STORE,
     "apps_accounts_api_revoke_sessions": _TOKEN_STORE,
