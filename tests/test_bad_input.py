@@ -138,3 +138,21 @@ def test_update_item_with_null_name_is_400_not_500(api, owner):
     for field in ("item_name", "description", "value_tenge"):
         assert_error(api.put(f"/api/listings/{item_id}", {field: None}), 400, "validation_error")
     assert ListingItem.objects.get(pk=item_id).item_name == "Дрель"
+
+
+def test_guard_lets_large_file_uploads_through_to_the_view(rf):
+    """Files stream to disk past the in-memory limit: the guard reads only the form fields."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.http import HttpResponse
+
+    from apps.common.input_guard import InputGuardMiddleware
+
+    seen = []
+    guard = InputGuardMiddleware(
+        lambda request: seen.append(request.FILES["f"].size) or HttpResponse()
+    )
+    upload = SimpleUploadedFile("a.bin", b"\x00" * (7 * 1024 * 1024))
+    for path in ("/accounts/profile-edit/", "/api/listings/create"):
+        assert guard(rf.post(path, {"f": upload, "title": "ok"})).status_code == 200
+        upload.seek(0)
+    assert seen == [7 * 1024 * 1024] * 2

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -41,15 +41,16 @@ def _json_has_nul(value: object) -> bool:
 
 
 def _body_has_nul(request: HttpRequest) -> bool:
-    body = request.body  # may raise RequestDataTooBig
-    if not body:
-        return False
     content_type = request.content_type or ""
     if content_type.startswith("multipart/") or content_type.endswith("x-www-form-urlencoded"):
-        # form fields only: uploaded files may well contain NUL bytes
+        # Form fields only, through Django's parser: uploaded files stream to disk past the
+        # in-memory limit (never read `request.body` here) and may well contain NUL bytes.
         return _has_nul(request.POST.keys()) or any(
             _has_nul(request.POST.getlist(k)) for k in request.POST
         )
+    body = request.body  # may raise RequestDataTooBig
+    if not body:
+        return False
     if b"\x00" in body:
         return True
     if b"\\u0000" not in body:  # a JSON string can only carry NUL as this escape
@@ -90,7 +91,7 @@ class InputGuardMiddleware:
             if api:
                 return error_response(413, _("Слишком большой запрос"), "payload_too_large")
             raise  # Django answers 400 with the site's page
-        except TooManyFieldsSent:
+        except (TooManyFieldsSent, TooManyFilesSent):
             if api:
                 return error_response(400, _("Слишком много полей в запросе"))
             raise
