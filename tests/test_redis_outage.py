@@ -85,3 +85,16 @@ def test_web_login_works(redis_down, owner):
     response = client.post("/accounts/login/", {"username": "owner", "password": PASSWORD})
     assert response.status_code == 302
     assert client.get("/accounts/my-listings/").status_code == 200
+
+
+def test_web_page_outage_is_the_503_page(rf):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from apps.common.outage import OutageMiddleware
+
+    middleware = OutageMiddleware(lambda request: None)
+    request = rf.get("/exchange/")
+    response = middleware.process_exception(request, RedisConnectionError("down"))
+    assert response.status_code == 503 and int(response["Retry-After"]) > 0
+    assert "Сервис временно недоступен" in response.content.decode()
+    assert middleware.process_exception(request, ValueError("bug")) is None
