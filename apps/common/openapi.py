@@ -118,9 +118,7 @@ def document_errors(api: NinjaAPI, schema: dict[str, Any]) -> dict[str, Any]:
                     {
                         "description": DESCRIPTIONS[code],
                         "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/Error"}
-                            }
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
                         },
                     },
                 )
