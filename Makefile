@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 
 RUN_LOG := var/run.log
 
-.PHONY: run test test-fast bench lint format install install-run migrate worker beat clean
+.PHONY: run test test-fast bench lint format install install-run migrate worker beat clean bot
 
 # What running needs (make run) and what developing needs (tests, lint): two stamps, so
 # `make run` never installs pytest, Playwright or ruff. pip's chatter goes to var/install.log.
@@ -65,6 +65,10 @@ worker: install
 
 beat: install
 	$(VENV)/bin/celery -A config beat -l info
+
+## The Telegram bot (long polling; TELEGRAM_WEBHOOK_URL for a webhook). Needs TELEGRAM_BOT_TOKEN.
+bot: migrate
+	$(PY) manage.py runbot
 
 clean:
 	rm -rf $(VENV) var staticfiles db.sqlite3 .pytest_cache

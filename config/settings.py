@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "apps.market",
     "apps.chat",
     "apps.notifications",
+    "apps.tgbot",  # notify: the Telegram bot process (`make bot`)
 ]
 
 MIDDLEWARE = [
@@ -341,6 +342,46 @@ if LOG_FILE:
         "filename": LOG_FILE,
         "formatter": "timestamped",
     }
+# --- Notifications: outbox delivery, Telegram bot, email (apps/notifications, apps/telegram) ---
+# Absolute links in Telegram messages and emails.
+NOTIFY_SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How the outbox is drained after a commit: "celery" (a worker; eager inline when tasks run
+# inline), "thread" (a background thread: the embedded default) or "inline".
+NOTIFY_DELIVERY = os.environ.get("NOTIFY_DELIVERY") or (
+    "celery" if REDIS_URL or TESTING else "thread"
+)
+NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "8"))
+NOTIFY_RETRY_BASE_SECONDS = int(os.environ.get("NOTIFY_RETRY_BASE_SECONDS", "30"))
+NOTIFY_CHAT_BATCH_MINUTES = int(os.environ.get("NOTIFY_CHAT_BATCH_MINUTES", "10"))
+TELEGRAM_BOT_TOKEN = os.environ.get("TELEGRAM_BOT_TOKEN", "")
+TELEGRAM_BOT_USERNAME = os.environ.get("TELEGRAM_BOT_USERNAME", "").lstrip("@")
+TELEGRAM_API_BASE = os.environ.get("TELEGRAM_API_BASE", "https://api.telegram.org").rstrip("/")
+TELEGRAM_WEBHOOK_URL = os.environ.get("TELEGRAM_WEBHOOK_URL", "")  # set: webhook, else polling
+TELEGRAM_WEBHOOK_LISTEN = os.environ.get("TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1")
+TELEGRAM_WEBHOOK_PORT = int(os.environ.get("TELEGRAM_WEBHOOK_PORT", "8443"))
+TELEGRAM_WEBHOOK_SECRET = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "")
+TELEGRAM_LINK_TTL_MINUTES = int(os.environ.get("TELEGRAM_LINK_TTL_MINUTES", "15"))
+# Bot API limits: about 30 messages a second overall, one a second per chat.
+TELEGRAM_RATE_GLOBAL = int(os.environ.get("TELEGRAM_RATE_GLOBAL", "30"))
+TELEGRAM_RATE_PER_CHAT = int(os.environ.get("TELEGRAM_RATE_PER_CHAT", "1"))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+if os.environ.get("EMAIL_HOST") and not os.environ.get("EMAIL_BACKEND"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+CELERY_BEAT_SCHEDULE["notifications-deliver-due"] = {
+    "task": "notifications.deliveries_send_due",
+    "schedule": 30.0,
+}
+CELERY_BEAT_SCHEDULE["notifications-email-digest"] = {
+    "task": "notifications.email_digest_send",
+    "schedule": 3600.0,  # hourly: each user gets the digest once a day, after 08:00 their time
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import time
 from typing import Literal
 
 from django.core.cache import cache
@@ -13,7 +14,7 @@ from pydantic import Field
 from apps.accounts.security import auth_required
 from apps.common.errors import PermissionDenied
 from apps.common.pagination import SKIP_MAX
-from apps.notifications import selectors, services
+from apps.notifications import preferences, selectors, services
 
 router = Router(tags=["Notifications"], auth=auth_required)
 events_router = Router(tags=["Notifications"], auth=auth_required)
@@ -46,6 +47,67 @@ def list_notifications(request: HttpRequest, filters: Query[NotificationFilters]
         "count": total,
         "unread": selectors.unread_count(user=user),
     }
+
+
+class ChannelPrefs(Schema):
+    site: bool | None = None
+    telegram: bool | None = None
+    email: bool | None = None
+
+
+class QuietHours(Schema):
+    start: time
+    end: time
+
+
+class PreferencesIn(Schema):
+    channels: dict[str, ChannelPrefs] | None = None
+    time_zone: str | None = Field(None, max_length=64)
+    quiet_hours: QuietHours | None = None
+    email_digest: bool | None = None
+
+
+def _preferences_out(view: preferences.PreferencesView, user) -> dict:
+    quiet = (
+        {"start": view.quiet_start.strftime("%H:%M"), "end": view.quiet_end.strftime("%H:%M")}
+        if view.quiet_start and view.quiet_end
+        else None
+    )
+    return {
+        "channels": view.channels,
+        "time_zone": view.time_zone,
+        "quiet_hours": quiet,
+        "email_digest": view.email_digest,
+        "telegram_linked": bool(user.telegram_id),
+        "email_verified": bool(user.email_verified),
+    }
+
+
+@router.get("/preferences")
+def get_preferences(request: HttpRequest):
+    """What reaches the user where: per event kind and channel, quiet hours, daily digest."""
+    return _preferences_out(preferences.preferences_get(user=request.auth), request.auth)
+
+
+@router.put("/preferences")
+def put_preferences(request: HttpRequest, body: PreferencesIn):
+    """Change what is given; `"quiet_hours": null` clears the quiet hours."""
+    given = body.model_fields_set
+    channels = (
+        {k: v.model_dump(exclude_none=True) for k, v in body.channels.items()}
+        if body.channels is not None
+        else None
+    )
+    view = preferences.preferences_update(
+        user=request.auth,
+        channels=channels,
+        time_zone=body.time_zone,
+        quiet_start=body.quiet_hours.start if body.quiet_hours else None,
+        quiet_end=body.quiet_hours.end if body.quiet_hours else None,
+        set_quiet="quiet_hours" in given,
+        email_digest=body.email_digest,
+    )
+    return _preferences_out(view, request.auth)
 
 
 @router.get("/unread-count")

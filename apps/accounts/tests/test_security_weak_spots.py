@@ -146,6 +146,8 @@ def test_templates_need_no_inline_script_or_style():
     attributes, <style> blocks or on*= event handlers."""
     offenders = []
     for path in (BASE_DIR / "templates").rglob("*.html"):
+        if "email" in path.parent.parts:
+            continue  # mail bodies are not served under the site's CSP; mail clients need style=
         text = path.read_text()
         for pattern in (
             r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(ld\+)?json\")[^>]*>",

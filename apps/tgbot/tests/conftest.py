@@ -1,0 +1,1 @@
+from apps.notifications.tests.fakes import fake_tg, smtp  # noqa: F401  (fixtures)
