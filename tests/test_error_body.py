@@ -3,6 +3,8 @@ two refusals with the same status apart."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from apps.common.testing import assert_error
@@ -40,3 +42,20 @@ def test_bad_token_code_says_why(anon_api):
         anon_api.get("/auth/me", headers={"Authorization": "Bearer not-a-jwt"}), 401
     )
     assert body["code"] == "token_invalid"
+
+
+def test_a_body_built_elsewhere_gains_the_code(rf):
+    from django.http import JsonResponse
+
+    from apps.common.middleware import ApiErrorMiddleware
+
+    legacy = {"detail": "Нет", "status_code": 429, "error_type": "rate_limited"}
+
+    def view(request):
+        response = JsonResponse(legacy, status=429)
+        response["Retry-After"] = "7"
+        return response
+
+    response = ApiErrorMiddleware(view)(rf.get("/api/anything"))
+    assert response.status_code == 429 and response["Retry-After"] == "7"
+    assert json.loads(response.content) == {**legacy, "code": "rate_limited"}

@@ -65,6 +65,13 @@ def error_response(
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
 
 
+def _with_headers(replaced: HttpResponse, original: HttpResponse) -> HttpResponse:
+    for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+        if header in original:
+            replaced[header] = original[header]
+    return replaced
+
+
 class ApiErrorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -79,12 +86,15 @@ class ApiErrorMiddleware:
             except ValueError:
                 body = None
             if isinstance(body, dict) and {"detail", "status_code", "error_type"} <= body.keys():
-                return response
+                if "code" in body:
+                    return response
+                # a body built elsewhere in the contract's format: add the stable code
+                replaced = error_response(
+                    response.status_code, str(body["detail"]), str(body["error_type"])
+                )
+                return _with_headers(replaced, response)
         replaced = error_response(response.status_code, DETAILS.get(response.status_code, "Ошибка"))
-        for header in ("Allow", "Retry-After", "WWW-Authenticate"):
-            if header in response:
-                replaced[header] = response[header]
-        return replaced
+        return _with_headers(replaced, response)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not request.path.startswith(API_PREFIXES):
