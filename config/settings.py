@@ -76,6 +76,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.common.middleware.ApiErrorMiddleware",
+    # secrobust: NUL characters and oversized API bodies are refused before any handler runs
+    "apps.common.input_guard.InputGuardMiddleware",
+    # secrobust: a Redis outage on a web page is the 503 page, not a 500
+    "apps.common.outage.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -138,6 +142,17 @@ else:
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
+
+# --- secrobust: Redis outages and live-event streams (docs/security.md) ----------------------
+# Short client timeouts: with Redis down a request fails fast (503 or a fallback), never hangs.
+REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "2"))
+if REDIS_URL:
+    CACHES["default"]["OPTIONS"] = {
+        "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+        "socket_timeout": REDIS_SOCKET_TIMEOUT,
+    }
+# Simultaneous live-event streams per user (apps/notifications/stream.py); one more gets 429.
+STREAM_MAX_PER_USER = int(os.environ.get("STREAM_MAX_PER_USER", "5"))
 
 # --- Celery: Redis broker, or tasks run inline ------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "memory://")

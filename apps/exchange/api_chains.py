@@ -17,9 +17,9 @@ from pydantic import ConfigDict, Field
 
 from apps.accounts.security import auth_required
 from apps.common.errors import PermissionDenied
-from apps.common.pagination import PageParams
 from apps.exchange import proposal_selectors as selectors
 from apps.exchange import proposals
+from apps.exchange.api import ProposalPage
 from apps.exchange.matching_runs import matching_run
 from apps.exchange.models import ProposalKind, ProposalStatus
 
@@ -41,7 +41,7 @@ class RateIn(ActIn):
     comment: str = Field("", max_length=1000)
 
 
-class ListFilters(PageParams):
+class ListFilters(ProposalPage):
     status: ProposalStatus | None = None
 
 
