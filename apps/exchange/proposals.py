@@ -30,6 +30,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.common.errors import Conflict, InvalidState, NotFound, PermissionDenied, ValidationFailed
 from apps.exchange import proposal_messages as messages
+from apps.exchange import rematch
 from apps.exchange.models import (
     DeclinedPair,
     ItemStatus,
@@ -104,10 +105,8 @@ def _is_due(proposal: Proposal) -> bool:
 
 
 def _rematch_later(user_ids: list[int]) -> None:
-    from apps.exchange.tasks import schedule_user_run
-
-    for user_id in user_ids:
-        transaction.on_commit(lambda uid=user_id: schedule_user_run(uid))
+    """The users whose items were freed are re-matched soon by one coalesced run."""
+    rematch.rematch_later(user_ids)
 
 
 def proposal_actor(*, user: User, user_id: int | None) -> User:
@@ -220,12 +219,13 @@ def proposals_expire_due(*, limit: int = 1000) -> int:
     """Expire pending proposals past `expires_at` (the periodic sweep); returns how many."""
     due = Proposal.objects.filter(status=S.PENDING, expires_at__lte=timezone.now())
     count = 0
-    for pk in list(due.order_by("pk").values_list("pk", flat=True)[:limit]):
-        with transaction.atomic():
-            locked = Proposal.objects.select_for_update().filter(pk=pk).first()
-            if locked is not None and _is_due(locked):
-                _expire(locked)
-                count += 1
+    with rematch.deferred():  # one re-matching run for the whole sweep
+        for pk in list(due.order_by("pk").values_list("pk", flat=True)[:limit]):
+            with transaction.atomic():
+                locked = Proposal.objects.select_for_update().filter(pk=pk).first()
+                if locked is not None and _is_due(locked):
+                    _expire(locked)
+                    count += 1
     return count
 
 
