@@ -28,7 +28,7 @@ class TestFlowIn(Schema):
     scenario: Literal["bilateral", "chains", "locations", "scoring", "full"] = "full"
 
 
-@router.post("/run-pipeline", auth=auth_required)
+@router.post("/run-pipeline", response={200: dict, 202: dict}, auth=auth_required)
 def run_pipeline(request: HttpRequest, payload: RunIn | None = None):
     """One user (the caller; staff: anyone) or, for staff with `user_id: null`, the market.
 

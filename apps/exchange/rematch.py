@@ -47,8 +47,12 @@ def mark_dirty(user_ids: Iterable[int]) -> None:
 def rematch_later(user_ids: Iterable[int], *, delay: int | None = None) -> None:
     """Mark users dirty now and ask for a re-matching run once the transaction commits."""
     mark_dirty(user_ids)
-    if settings.MATCH_AUTO_RUN:
-        wait = settings.MATCH_RECHECK_SECONDS if delay is None else delay
+    if not settings.MATCH_AUTO_RUN:
+        return
+    wait = settings.MATCH_RECHECK_SECONDS if delay is None else delay
+    if getattr(_local, "delays", None) is not None:
+        _local.delays.append(wait)  # inside `deferred()`: one request at the end
+    else:
         transaction.on_commit(lambda: schedule(wait))
 
 
