@@ -104,11 +104,11 @@ def test_a_run_failed_meanwhile_writes_nothing(owner, other):
     assert not Proposal.objects.exists() and not ProposalItemLock.objects.exists()
 
 
-def test_a_second_start_of_a_scope_gets_the_running_run(staff_api):
+def test_a_second_start_of_a_scope_gets_the_running_run(staff_api, staff):
     first, started = run_start(trigger="test")
     second, again = run_start(trigger="test")
     assert started and not again and second.pk == first.pk
-    user_run, user_started = run_start(user_id=1, trigger="test")  # another scope
+    user_run, user_started = run_start(user_id=staff.pk, trigger="test")  # another scope
     assert user_started and user_run.pk != first.pk
     r = staff_api.post("/api/matching/run-pipeline", {"user_id": None})
     assert r.status_code == 202, r.content
