@@ -238,6 +238,9 @@ def proposals_cancel_for_items(item_ids: list[int], reason: str) -> None:
     ids = ProposalItemLock.objects.filter(item_id__in=item_ids).values_list(
         "proposal_id", flat=True
     )
+    changed_owners = set(
+        ListingItem.objects.filter(pk__in=item_ids).values_list("user_id", flat=True)
+    )
     for pk in sorted(set(ids)):
         locked = _lock(pk)
         if locked.status == S.CONFIRMED and reason != "account_deleted":
@@ -249,9 +252,6 @@ def proposals_cancel_for_items(item_ids: list[int], reason: str) -> None:
         _move(locked, S.CANCELLED, closed_at=timezone.now(), close_reason=reason)
         _release(locked)
         messages.proposal_cancelled(locked, reason=reason)
-        changed_owners = set(
-            ListingItem.objects.filter(pk__in=item_ids).values_list("user_id", flat=True)
-        )
         others = locked.participants.exclude(user_id__in=changed_owners)
         _rematch_later(list(others.values_list("user_id", flat=True)))
 

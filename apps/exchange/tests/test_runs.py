@@ -292,3 +292,18 @@ def test_fanout_canvas_gives_the_same_proposals_as_in_process(settings):
     assert run.stats["solved_components"] == run.stats["components"] >= 3
     assert run.stats["fanout_groups"] == 3
     assert sorted(Proposal.objects.values_list("cycle_key", flat=True)) == expected
+
+
+def test_editing_an_item_re_matches_its_owner(
+    api, owner, other, django_capture_on_commit_callbacks
+):
+    offer = item(owner, "offer", "Палатка туристическая", 30000)
+    item(owner, "want", "Спальник пуховый", 20000)
+    item(other, "want", "Палатка туристическая", 30000)
+    item(other, "offer", "Спальник", 20000)  # fits only once the want is edited
+    with django_capture_on_commit_callbacks(execute=True):
+        r = api.put(f"/api/listings/{offer.pk}", {"description": "Двухместная"})
+    assert r.status_code == 200, r.content
+    run = MatchingRun.objects.get(trigger="rematch")
+    assert run.scope_user == owner and run.status == "success"
+    assert not MatchingDirtyUser.objects.exists()
