@@ -153,6 +153,8 @@ def _row(run, measured: dict) -> dict:
         "snapshot_s": stats.get("snapshot_s"),
         "engine_s": stats.get("engine_s"),
         "write_s": stats.get("write_s"),
+        "write_check_s": stats.get("write_check_s"),
+        "write_insert_s": stats.get("write_insert_s"),
         "notify_s": stats.get("notify_s"),
         "proposals": (run.bilateral_count + run.chain_count) if run is not None else 0,
         "satisfied": stats.get("satisfied_wants"),

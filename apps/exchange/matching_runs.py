@@ -167,6 +167,7 @@ def run_write(
     written = run_writeback.write_proposals(run=run, snap=snap, found=result.proposals)
     rows = written.notifications
     timings["write_s"] = round(time.monotonic() - started, 4)
+    timings.update(written.timings)
     if dirty_before is not None:  # a full run covered everyone marked before its snapshot
         MatchingDirtyUser.objects.filter(marked_at__lte=dirty_before).delete()
 

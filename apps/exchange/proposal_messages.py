@@ -205,6 +205,24 @@ def proposal_expired(proposal: Proposal) -> None:
     )
 
 
+def proposals_expired(kinds: dict[int, str], people: list[tuple[int, int]]) -> None:
+    """The expiry sweep's notifications in one insert: `kinds` {proposal id: kind},
+    `people` [(proposal id, user id)]. Same payload as `proposal_expired`."""
+    message = "Срок ответа на предложение истёк. Мы подберём новое."
+    rows = []
+    for pk, user_id in people:
+        kind = kinds[pk]
+        payload = {
+            "proposal_id": pk,
+            "kind": kind,
+            ("match_id" if kind == ProposalKind.BILATERAL else "chain_id"): pk,
+            "message": message,
+            "url": proposal_url(pk),
+        }
+        rows.append((user_id, "proposal_expired", payload))
+    notify_many(rows)
+
+
 def proposal_cancelled(proposal: Proposal, *, reason: str) -> None:
     why = REASONS_RU.get(reason, "условия обмена изменились")
     _to_all(

@@ -215,17 +215,41 @@ def _open_chat_later(proposal_id: int) -> None:
         logging.getLogger(__name__).warning("chat task not queued for %s", proposal_id)
 
 
-def proposals_expire_due(*, limit: int = 1000) -> int:
-    """Expire pending proposals past `expires_at` (the periodic sweep); returns how many."""
-    due = Proposal.objects.filter(status=S.PENDING, expires_at__lte=timezone.now())
+def proposals_expire_due(*, limit: int = 5000, chunk: int = 500) -> int:
+    """Expire pending proposals past `expires_at` (the periodic sweep); returns how many.
+
+    Set-based, a chunk per transaction: lock the due rows (skipping any an answer is holding),
+    move them with one conditional update, release their items, notify every participant with
+    one bulk insert, and mark them dirty; one re-matching run follows the whole sweep.
+    """
     count = 0
-    with rematch.deferred():  # one re-matching run for the whole sweep
-        for pk in list(due.order_by("pk").values_list("pk", flat=True)[:limit]):
+    with rematch.deferred():
+        while count < limit:
             with transaction.atomic():
-                locked = Proposal.objects.select_for_update().filter(pk=pk).first()
-                if locked is not None and _is_due(locked):
-                    _expire(locked)
-                    count += 1
+                now = timezone.now()
+                pks = list(
+                    Proposal.objects.select_for_update(skip_locked=True)
+                    .filter(status=S.PENDING, expires_at__lte=now)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)[: min(chunk, limit - count)]
+                )
+                if not pks:
+                    break
+                moved = Proposal.objects.filter(pk__in=pks, status=S.PENDING).update(
+                    status=S.EXPIRED, closed_at=now, close_reason="expired"
+                )
+                ProposalItemLock.objects.filter(proposal_id__in=pks).delete()
+                kinds = dict(Proposal.objects.filter(pk__in=pks).values_list("pk", "kind"))
+                people = list(
+                    ProposalParticipant.objects.filter(proposal_id__in=pks).values_list(
+                        "proposal_id", "user_id"
+                    )
+                )
+                messages.proposals_expired(kinds, people)
+                _rematch_later(sorted({uid for _pk, uid in people}))
+                count += moved
+            if len(pks) < chunk:
+                break
     return count
 
 

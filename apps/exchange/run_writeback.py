@@ -13,6 +13,7 @@ large write on PostgreSQL, so the first reads of a fresh database get sane plans
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -58,6 +59,7 @@ class WriteResult:
     created: list[Proposal] = field(default_factory=list)
     skipped: int = 0
     participants: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
     notifications: list[tuple[int, str, dict]] = field(default_factory=list)
 
     def __iter__(self) -> Iterator:  # `created, skipped, notified = write_proposals(...)`
@@ -114,6 +116,7 @@ def write_proposals(
     user_ids = sorted({leg.giver_id for ep in found for leg in ep.legs})
     result = WriteResult()
     accepted: list[matching.Proposal] = []
+    t0 = time.monotonic()
     with transaction.atomic():
         _acquire_write_lock(run)
         now = timezone.now()
@@ -138,6 +141,7 @@ def write_proposals(
                 continue
             held |= adapter.item_ids(ep)
             accepted.append(ep)
+        t1 = time.monotonic()
         expires = now + timedelta(hours=settings.PROPOSAL_TTL_HOURS)
         proposals = Proposal.objects.bulk_create(
             [
@@ -186,6 +190,12 @@ def write_proposals(
             ),
             batch_size=chunk,
         )
+        t2 = time.monotonic()
+    result.timings = {
+        "write_check_s": round(t1 - t0, 4),
+        "write_insert_s": round(t2 - t1, 4),
+        "write_commit_s": round(time.monotonic() - t2, 4),
+    }
     result.created = proposals
     result.participants = len({leg.giver_id for ep in accepted for leg in ep.legs})
     result.notifications = _notification_rows(pairs, snap, users)

@@ -307,3 +307,21 @@ def test_editing_an_item_re_matches_its_owner(
     run = MatchingRun.objects.get(trigger="rematch")
     assert run.scope_user == owner and run.status == "success"
     assert not MatchingDirtyUser.objects.exists()
+
+
+def test_expiry_sweep_takes_the_same_few_queries_for_3_or_9_proposals(settings):
+    settings.MATCH_AUTO_RUN = False
+    counts = []
+    for pairs, due in ((3, 3), (9, 12)):  # the second run proposes the first 3 pairs again
+        _market(pairs)
+        run_all()
+        Proposal.objects.filter(status="pending").update(
+            expires_at=timezone.now() - timedelta(seconds=1)
+        )
+        with CaptureQueriesContext(connection) as ctx:
+            assert proposals_expire_due() == due
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1] <= 14
+    assert Notification.objects.filter(type="proposal_expired").count() == 2 * (3 + 12)
+    assert not ProposalItemLock.objects.exists()
+    assert MatchingDirtyUser.objects.count() == 24
