@@ -12,6 +12,7 @@ large write on PostgreSQL, so the first reads of a fresh database get sane plans
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Iterable, Iterator
@@ -20,6 +21,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import JSONField
 from django.utils import timezone
 
 import matching
@@ -75,6 +77,56 @@ def _chunks(values: Iterable, size: int) -> Iterator[list]:
             batch = []
     if batch:
         yield batch
+
+
+LEG_FIELDS = (
+    "proposal_id",
+    "position",
+    "giver_id",
+    "receiver_id",
+    "offer_id",
+    "want_id",
+    "score",
+    "reasons",
+)
+
+
+def _insert(model, fields: tuple[str, ...], rows: Iterable[tuple]) -> None:
+    """Insert plain rows: `COPY ... FROM STDIN` on PostgreSQL (one statement, no per-row
+    model work), `bulk_create` in chunks elsewhere."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(
+            (model(**dict(zip(fields, row, strict=True))) for row in rows),
+            batch_size=settings.MATCH_WRITE_CHUNK,
+        )
+        return
+    opts = model._meta
+    # Columns the caller does not give get their model default (COPY knows no Django
+    # defaults), so a field added later with a default keeps working.
+    extra = [
+        f
+        for f in opts.concrete_fields
+        if not f.primary_key and f.attname not in fields and not f.null
+    ]
+    names = [opts.get_field(f.removesuffix("_id")).column for f in fields]
+    names += [f.column for f in extra]
+    tail = [f.get_default() for f in extra]
+    is_json = [isinstance(f, JSONField) for f in (*map(_field(opts), fields), *extra)]
+    columns = ", ".join(f'"{name}"' for name in names)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f'COPY "{opts.db_table}" ({columns}) FROM STDIN') as copy,
+    ):
+        for row in rows:
+            values = [*row, *tail]
+            for i, flag in enumerate(is_json):
+                if flag:
+                    values[i] = json.dumps(values[i], ensure_ascii=False)
+            copy.write_row(values)
+
+
+def _field(opts):
+    return lambda name: opts.get_field(name.removesuffix("_id"))
 
 
 def _acquire_write_lock(run: MatchingRun) -> None:
@@ -166,29 +218,24 @@ def write_proposals(
             for p in proposals:
                 p.pk = p.id = by_key[p.cycle_key]
         pairs = list(zip(proposals, accepted, strict=True))
-        ProposalParticipant.objects.bulk_create(
-            (
-                ProposalParticipant(proposal_id=p.pk, user_id=leg.giver_id, position=i)
-                for p, ep in pairs
-                for i, leg in enumerate(ep.legs)
-            ),
-            batch_size=chunk,
+        _insert(
+            ProposalParticipant,
+            ("proposal_id", "user_id", "position"),
+            ((p.pk, leg.giver_id, i) for p, ep in pairs for i, leg in enumerate(ep.legs)),
         )
-        ProposalLeg.objects.bulk_create(
+        _insert(
+            ProposalLeg,
+            LEG_FIELDS,
             (
-                ProposalLeg(proposal_id=p.pk, **row)
+                (p.pk, *(row[f] for f in LEG_FIELDS[1:]))
                 for p, ep in pairs
                 for row in adapter.leg_rows(ep)
             ),
-            batch_size=chunk,
         )
-        ProposalItemLock.objects.bulk_create(
-            (
-                ProposalItemLock(item_id=pk, proposal_id=p.pk)
-                for p, ep in pairs
-                for pk in sorted(adapter.item_ids(ep))
-            ),
-            batch_size=chunk,
+        _insert(
+            ProposalItemLock,
+            ("item_id", "proposal_id"),
+            ((pk, p.pk) for p, ep in pairs for pk in sorted(adapter.item_ids(ep))),
         )
         t2 = time.monotonic()
     result.timings = {
