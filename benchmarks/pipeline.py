@@ -159,6 +159,7 @@ def _row(run, measured: dict) -> dict:
         "proposals": (run.bilateral_count + run.chain_count) if run is not None else 0,
         "satisfied": stats.get("satisfied_wants"),
         "skipped": run.skipped_count if run is not None else 0,
+        "safety_stop": stats.get("safety_stop"),
         "status": run.status if run is not None else "-",
     }
 
