@@ -28,6 +28,17 @@ class TestFlowIn(Schema):
     scenario: Literal["bilateral", "chains", "locations", "scoring", "full"] = "full"
 
 
+def check_run_rate(user) -> None:
+    """Runs started over HTTP are limited per caller (staff too): RATE_LIMITS["matching_run"]."""
+    wait = ratelimit.hit("matching_run", f"user:{user.pk}")
+    if wait is not None:
+        raise RateLimited(
+            "Слишком много запусков подбора, попробуйте позже",
+            retry_after=wait,
+            code="matching_rate_limited",
+        )
+
+
 @router.post("/run-pipeline", response={200: dict, 202: dict}, auth=auth_required)
 def run_pipeline(request: HttpRequest, payload: RunIn | None = None):
     """One user (the caller; staff: anyone) or, for staff with `user_id: null`, the market.
@@ -43,13 +54,7 @@ def run_pipeline(request: HttpRequest, payload: RunIn | None = None):
         raise PermissionDenied("Запускать подбор можно только для себя", code="not_self")
     if user_id is None and not user.is_staff:
         user_id = user.pk
-    wait = ratelimit.hit("matching_run", f"user:{user.pk}")
-    if wait is not None:
-        raise RateLimited(
-            "Слишком много запусков подбора, попробуйте позже",
-            retry_after=wait,
-            code="matching_rate_limited",
-        )
+    check_run_rate(user)
     run, started = matching_run_request(user_id=user_id, trigger="api")
     body = {
         "bilateral_matches": run.bilateral_count,

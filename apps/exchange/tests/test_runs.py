@@ -325,3 +325,21 @@ def test_expiry_sweep_takes_the_same_few_queries_for_3_or_9_proposals(settings):
     assert Notification.objects.filter(type="proposal_expired").count() == 2 * (3 + 12)
     assert not ProposalItemLock.objects.exists()
     assert MatchingDirtyUser.objects.count() == 24
+
+
+def test_discover_answers_202_while_the_run_works(staff_api, settings, monkeypatch):
+    cycle([person() for _ in range(3)])
+    settings.MATCH_RUN_WAIT_SECONDS = 0
+    queued = []
+    monkeypatch.setattr(
+        matching_runs, "run_dispatch", lambda run_id, **kw: queued.append((run_id, kw))
+    )
+    r = staff_api.post("/api/chains/discover", {"min_participants": 3, "max_participants": 5})
+    assert r.status_code == 202, r.content
+    body = r.json()
+    assert body["status"] == "running" and body["chains_created"] == 0
+    assert queued == [(body["run_id"], {"config_overrides": {"min_cycle": 3, "max_cycle": 5}})]
+    tasks.matching_run_execute.run(
+        body["run_id"], config_overrides={"min_cycle": 3, "max_cycle": 5}
+    )
+    assert MatchingRun.objects.get(pk=body["run_id"]).chain_count == 1
