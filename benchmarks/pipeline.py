@@ -184,12 +184,13 @@ def bench(users: int, seed: int) -> list[dict]:
     market = generate_market(users, seed=seed)
     _, seeded = _measure("seed", lambda: _seed(market))
     rows = [seeded | {"items": len(market.items)}]
+    _emit(rows[0])
     run, measured = _measure("full run", lambda: matching_run(trigger="bench"))
     full = _row(run, measured)
     full["legs_written"] = ProposalLeg.objects.filter(proposal__matching_run=run).count()
-    engine = matching.find_proposals(market, adapter.match_config(shard_seed=run.pk))
-    full["engine_only_satisfied"] = engine.stats.satisfied_wants
+    full_run_pk = run.pk
     rows.append(full)
+    _emit(full)
     held = ProposalItemLock.objects.values("item_id")
     candidates = (
         ListingItem.objects.exclude(pk__in=held)
@@ -201,6 +202,7 @@ def bench(users: int, seed: int) -> list[dict]:
     user_id = candidates.first()["user_id"]
     run, measured = _measure("one-user run", lambda: matching_run(user_id=user_id, trigger="bench"))
     rows.append(_row(run, measured))
+    _emit(rows[-1])
     due = list(
         Proposal.objects.filter(status="pending").order_by("pk").values_list("pk", flat=True)[:2000]
     )
@@ -213,7 +215,17 @@ def bench(users: int, seed: int) -> list[dict]:
     row["expired"] = expired
     row["rematch_users"] = rematch.stats.get("users") if rematch else 0
     rows.append(row)
+    _emit(row)
+    started = time.monotonic()
+    engine = matching.find_proposals(market, adapter.match_config(shard_seed=full_run_pk))
+    full["engine_only_satisfied"] = engine.stats.satisfied_wants
+    full["engine_only_s"] = round(time.monotonic() - started, 2)
+    _emit({"phase": "engine only", "satisfied": engine.stats.satisfied_wants})
     return rows
+
+
+def _emit(row: dict) -> None:
+    print(f"[{row['phase']}] {row}", flush=True)
 
 
 def _print(rows: list[dict]) -> None:

@@ -93,9 +93,12 @@ def matching_run_all(trigger: str = "beat") -> dict:
 @shared_task(name="exchange.matching_solve_group")
 def matching_solve_group(run_id: int, group: int, time_limit_s: float) -> bool:
     """A chord member of a fanned-out full run: solve one group of components."""
+    from apps.exchange.matching_runs import Heartbeat
     from apps.exchange.run_engine import fanout_solve_group
 
-    return fanout_solve_group(run_id, group, time_limit_s)
+    with Heartbeat(run_id) as heart:  # the run stays alive while its groups are solved
+        heart.beat()
+        return fanout_solve_group(run_id, group, time_limit_s)
 
 
 @shared_task(name="exchange.matching_assemble")
