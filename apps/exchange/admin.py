@@ -99,7 +99,7 @@ class MatchingRunAdmin(admin.ModelAdmin):
     raw_id_fields = ("scope_user",)
 
     def get_queryset(self, request):
-        from apps.exchange.matching_runs import OUTCOMES
+        from apps.exchange.run_status import OUTCOMES
 
         counts = {
             f"n_{name}": Count("proposals", filter=_on_proposals(cond))

@@ -12,7 +12,8 @@ from pydantic import ConfigDict
 from apps.accounts.security import auth_required
 from apps.common import ratelimit
 from apps.common.errors import PermissionDenied, RateLimited
-from apps.exchange.matching_runs import matching_run_request, matching_status
+from apps.exchange.matching_runs import matching_run_request
+from apps.exchange.run_status import matching_status
 from apps.exchange.sample_scenarios import SCENARIOS, scenario_run
 
 router = Router(tags=["Matching"])
