@@ -79,18 +79,6 @@ def _chunks(values: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-LEG_FIELDS = (
-    "proposal_id",
-    "position",
-    "giver_id",
-    "receiver_id",
-    "offer_id",
-    "want_id",
-    "score",
-    "reasons",
-)
-
-
 def _insert(model, fields: tuple[str, ...], rows: Iterable[tuple]) -> None:
     """Insert plain rows: `COPY ... FROM STDIN` on PostgreSQL (one statement, no per-row
     model work), `bulk_create` in chunks elsewhere."""
@@ -223,14 +211,13 @@ def write_proposals(
             ("proposal_id", "user_id", "position"),
             ((p.pk, leg.giver_id, i) for p, ep in pairs for i, leg in enumerate(ep.legs)),
         )
+        leg_rows = [(p.pk, row) for p, ep in pairs for row in adapter.leg_rows(ep)]
+        # the columns are whatever `adapter.leg_rows` gives (it may grow), plus the proposal
+        leg_fields = ("proposal_id", *leg_rows[0][1]) if leg_rows else ("proposal_id",)
         _insert(
             ProposalLeg,
-            LEG_FIELDS,
-            (
-                (p.pk, *(row[f] for f in LEG_FIELDS[1:]))
-                for p, ep in pairs
-                for row in adapter.leg_rows(ep)
-            ),
+            leg_fields,
+            ((pk, *(row[f] for f in leg_fields[1:])) for pk, row in leg_rows),
         )
         _insert(
             ProposalItemLock,
