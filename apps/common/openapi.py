@@ -62,7 +62,8 @@ EXTRA: dict[str, set[int]] = {
     "apps_exchange_api_update_item": {403, 409},
     "apps_exchange_api_archive_item": {403, 409},
     # matching
-    "apps_exchange_api_matching_run_pipeline": {403, 404},
+    # runs are rate limited per caller inside the handler (apps/exchange/api_matching.py)
+    "apps_exchange_api_matching_run_pipeline": {403, 404, 429},
     "apps_exchange_api_matching_test_flow": {403},
     # proposals (chains and bilateral matches); `user_id` in the body may name nobody: 404
     "chain_list_all": {403},
@@ -77,7 +78,12 @@ EXTRA: dict[str, set[int]] = {
     "bilateral_decline": _PROPOSAL_ACTIONS,
     "bilateral_confirm_receipt": _PROPOSAL_ACTIONS,
     "bilateral_rate": _PROPOSAL_ACTIONS,
-    "apps_exchange_api_chains_discover": {403},
+    "apps_exchange_api_chains_discover": {403, 429},
+    # trust and safety (apps/moderation/api.py): reports, disputes, withdrawals
+    "apps_moderation_api_report_create": {403, 404, 409},
+    "apps_moderation_api_withdraw": {403, 409},
+    "apps_moderation_api_dispute_open": {403, 409},
+    "apps_moderation_api_dispute_message": {403, 409},
     # notifications
     "apps_notifications_api_list_notifications": {403},
     "apps_notifications_api_stream_ticket": _TOKEN_STORE,
