@@ -128,7 +128,6 @@ def access_token_decode(token: str) -> dict:
     return claims
 
 
-
 def _store_refresh(*, user_id: int, family: str) -> str:
     token = f"{family}.{secrets.token_urlsafe(32)}"
     cache.set(f"rt:{_hash(token)}", {"uid": user_id, "fam": family}, settings.JWT_REFRESH_TTL)
