@@ -147,38 +147,90 @@ def optimum(scenario: Scenario, config: MatchConfig) -> tuple[int, int]:
     return stats.satisfied_wants, stats.bound
 
 
+MODES = ("product", "engine", "before")
+
+
+def _row(size: int, label: str, r, found: int, bound: int) -> str:
+    precision = r.correct / r.proposed if r.proposed else 1.0
+    share = r.satisfied[-1] / bound if bound else 1.0
+    return (
+        f"| {size} | {label} | {r.proposed} | {precision:.1%} |"
+        f" {' / '.join(map(str, r.satisfied))} | {found} / {bound} |"
+        f" {share:.1%} | {r.expected_first:.1f} / {r.completed_first} | {r.seconds:.1f} |"
+    )
+
+
+def _product(product, scenario, args, size: int, found: int, bound: int, *, first: bool) -> str:
+    """The product's rows (and, for comparison, the engine alone on the market exactly as the
+    product filed it); returns a note on seeding and category guesses."""
+    if not first:
+        product.reset()
+    r = product.run_rounds(scenario, rounds=args.rounds, rerun=args.rerun, seed_=args.seed)
+    print(_row(size, "product", r, found, bound), flush=True)
+    seeded = run_rounds(r.as_seeded, MatchConfig(), args.rounds)
+    print(_row(size, "engine only, categories as filed", seeded, found, bound), flush=True)
+    misfiled = ", ".join(f"{k} {v}" for k, v in sorted(r.misfiled.items())) or "none"
+    return (
+        f"{size} users, product: seeding {r.seed_seconds:.1f} s; runs {r.runs};"
+        f" {r.declines} declines; {r.uncategorised} items posted without a category: the"
+        f" category guess filed {r.guessed_right} in the true category,"
+        f" {r.guessed - r.guessed_right} in another, left {r.uncategorised - r.guessed}"
+        f" without one; misfiled: {misfiled}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="150,2000")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--modes",
+        default="product,before",
+        help="comma-separated: product (through the Django services), engine (the engine"
+        " alone, issue 14 settings), before (the engine alone as before issue 14)",
+    )
+    parser.add_argument(
+        "--rerun",
+        choices=("rematch", "full"),
+        default="rematch",
+        help="product rounds 2+: the re-matching run of the users a decline freed (as the"
+        " product does), or a full run",
+    )
     args = parser.parse_args()
-    now = MatchConfig()
-    before = MatchConfig(relevance_rule=False, failure_aware=False)
+    modes = [m for m in args.modes.split(",") if m]
+    unknown = set(modes) - set(MODES)
+    if unknown:
+        parser.error(f"unknown modes: {', '.join(sorted(unknown))}")
+    configs = {
+        "engine": MatchConfig(),
+        "before": MatchConfig(relevance_rule=False, failure_aware=False),
+    }
     exact = MatchConfig(candidates_per_want=None, failure_aware=False)
-    rows = []
-    for size in (int(s) for s in args.sizes.split(",")):
-        scenario = build(size, args.seed)
-        found, bound = optimum(scenario, exact)
-        new = run_rounds(scenario, now, args.rounds)
-        old = run_rounds(scenario, before, args.rounds)
-        rows.append((size, scenario, found, bound, new, old))
+    labels = {"engine": "engine only", "before": "before (engine only)"}
+    product = None
+    if "product" in modes:
+        from benchmarks import acceptance_product as product
+
+        product.setup()
     print(
-        "| users | engine | proposed legs | precision | satisfied after rounds 1/2/3 |"
+        "| users | path | proposed legs | precision | satisfied after rounds |"
         " optimum (found / proven bound) | satisfied / bound | round 1 expected / completed |"
         " seconds |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
-    for size, _, found, bound, new, old in rows:
-        for label, r in (("issue 14", new), ("before", old)):
-            precision = r.correct / r.proposed if r.proposed else 1.0
-            share = r.satisfied[-1] / bound if bound else 1.0
-            print(
-                f"| {size} | {label} | {r.proposed} | {precision:.1%} |"
-                f" {' / '.join(map(str, r.satisfied))} | {found} / {bound} |"
-                f" {share:.1%} | {r.expected_first:.1f} / {r.completed_first} |"
-                f" {r.seconds:.1f} |"
-            )
+    notes = []
+    for n, size in enumerate(int(s) for s in args.sizes.split(",")):
+        scenario = build(size, args.seed)
+        found, bound = optimum(scenario, exact)
+        for mode in modes:
+            if mode == "product":
+                notes.append(_product(product, scenario, args, size, found, bound, first=not n))
+            else:
+                r = run_rounds(scenario, configs[mode], args.rounds)
+                print(_row(size, labels[mode], r, found, bound), flush=True)
+    for note in notes:
+        print(note)
 
 
 if __name__ == "__main__":
