@@ -5,16 +5,21 @@ preference: one kind of thing from ``benchmarks/data/kinds_ru.txt`` (kinds share
 and prices overlap between the kinds of a category), and offers of other kinds. Texts are
 written as people write them (``benchmarks/paraphrase.py``: several phrasings per kind with
 brands, inflections, transliteration, typos, filler words); a fifth of the items are posted
-without a category. Three rounds of: propose (``matching.find_proposals``), every participant
-accepts a leg only when it is the kind they truly want, a proposal completes only when every
-leg is accepted (its items leave the market), and every declined (offer, want) pair is blocked
-for the next round, as the product does on a decline.
+without a category. Three rounds of: propose, every participant accepts only what they
+truly want, re-run.
 
-This runs against the engine, not through the Django services: the product's matching run
-(``apps/exchange/matching_runs.py``) and its decline handling were being changed by other
-engineers in the same session. The rules used here are the product's: a decline blocks the
-(offer, want) pair (``Market.blocked``); a completed proposal takes its items off the market;
-an unanswered or failed proposal frees the others' items for the next round.
+``--modes`` (default ``product,before``):
+
+- ``product``: through the Django services on a throw-away SQLite file
+  (``benchmarks/acceptance_product.py``): users and listings created by the services the API
+  uses (category guess included), the product's full matching run, every participant answering
+  with ``proposal_accept`` / ``proposal_decline``, the re-matching run a decline triggers. Also
+  prints the engine alone on the market exactly as the product filed it, for comparison.
+- ``engine``: the engine alone with issue 14 settings (``matching.find_proposals``), a leg
+  accepted only when it is the kind its receiver truly wants, a proposal completing only when
+  every leg is accepted (its items leave the market), every declined (offer, want) pair blocked
+  for the next round, texts and categories as the benchmark wrote them (no category guess).
+- ``before``: the same engine-only rounds with the rule and objective before issue 14.
 
 Printed per size: precision of the proposed legs (share truly wanted), people satisfied after
 each round, the optimum over truly acceptable legs (the engine on the truth graph, where every
@@ -172,7 +177,8 @@ def _product(product, scenario, args, size: int, found: int, bound: int, *, firs
     misfiled = ", ".join(f"{k} {v}" for k, v in sorted(r.misfiled.items())) or "none"
     return (
         f"{size} users, product: seeding {r.seed_seconds:.1f} s; runs {r.runs};"
-        f" {r.declines} declines; {r.uncategorised} items posted without a category: the"
+        f" {r.declines} declines, which cooled off {r.cooled} (offer, want) pairs, {r.cooled_wanted}"
+        f" of them truly wanted; {r.uncategorised} items posted without a category: the"
         f" category guess filed {r.guessed_right} in the true category,"
         f" {r.guessed - r.guessed_right} in another, left {r.uncategorised - r.guessed}"
         f" without one; misfiled: {misfiled}"

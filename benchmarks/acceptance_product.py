@@ -26,6 +26,7 @@ stay reserved, so later runs do not use them).
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import secrets
@@ -82,7 +83,7 @@ def setup() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    call_command("load_catalog", verbosity=0)
+    call_command("load_catalog", verbosity=0, stdout=io.StringIO())
     logging.disable(logging.INFO)  # the inline tasks' chatter
 
 
@@ -92,7 +93,7 @@ def reset() -> None:
     from django.core.management import call_command
 
     call_command("flush", interactive=False, verbosity=0)
-    call_command("load_catalog", verbosity=0)
+    call_command("load_catalog", verbosity=0, stdout=io.StringIO())
     cache.clear()
 
 
@@ -108,6 +109,8 @@ class ProductRounds:
     uncategorised: int = 0  # items posted without a category
     guessed: int = 0  # ... of which the product filed in a category
     guessed_right: int = 0  # ... in the true one
+    cooled: int = 0  # (offer, want) pairs in cooling-off after the rounds
+    cooled_wanted: int = 0  # ... of which the want's owner truly wanted the offer
     misfiled: dict[str, int] = field(default_factory=dict)  # "kind -> category": count
     as_seeded: object = None  # the market as the product's snapshot reads it, before round 1
     seed_seconds: float = 0.0
@@ -247,5 +250,12 @@ def run_rounds(scenario, *, rounds: int = 3, rerun: str = "rematch", seed_: int 
                 out.expected_first = expected
                 out.completed_first = completed
         out.satisfied.append(satisfied_now())
+    from apps.exchange.models import DeclinedPair
+
+    for offer_id, want_id in DeclinedPair.objects.values_list("offer_id", "want_id"):
+        out.cooled += 1
+        out.cooled_wanted += (
+            scenario.kind_of[bench_of[offer_id]] == scenario.kind_of[bench_of[want_id]]
+        )
     out.seconds = time.monotonic() - started
     return out
