@@ -163,6 +163,19 @@ def seed(scenario, out: ProductRounds) -> dict[int, int]:
     return bench_of
 
 
+def _in_chunks(pks: list[int], size: int = 200):
+    """The proposals with their legs and participants, a chunk of ids per query (SQLite
+    refuses very long expressions)."""
+    from apps.exchange.models import Proposal
+
+    for start in range(0, len(pks), size):
+        yield from (
+            Proposal.objects.filter(pk__in=pks[start : start + size])
+            .prefetch_related("legs", "participants__user")
+            .order_by("pk")
+        )
+
+
 def _answer_all(run, scenario, bench_of: dict[int, int], rng, out: ProductRounds) -> tuple:
     """Every participant of the run's proposals answers by their true preference.
 
@@ -172,14 +185,14 @@ def _answer_all(run, scenario, bench_of: dict[int, int], rng, out: ProductRounds
     from apps.exchange.proposals import proposal_accept, proposal_decline
 
     kind_of = scenario.kind_of
-    proposals = (
+    pks = list(
         Proposal.objects.filter(matching_run=run, status=ProposalStatus.PENDING)
-        .prefetch_related("legs", "participants__user")
         .order_by("pk")
+        .values_list("pk", flat=True)
     )
     completed = 0
     expected = 0.0
-    for proposal in proposals:
+    for proposal in _in_chunks(pks):
         legs = list(proposal.legs.all())
         happy: dict[int, bool] = {}
         chance = 1.0
