@@ -163,23 +163,11 @@ def seed(scenario, out: ProductRounds) -> dict[int, int]:
     return bench_of
 
 
-def _in_chunks(pks: list[int], size: int = 200):
-    """The proposals with their legs and participants, a chunk of ids per query (SQLite
-    refuses very long expressions)."""
-    from apps.exchange.models import Proposal
-
-    for start in range(0, len(pks), size):
-        yield from (
-            Proposal.objects.filter(pk__in=pks[start : start + size])
-            .prefetch_related("legs", "participants__user")
-            .order_by("pk")
-        )
-
-
 def _answer_all(run, scenario, bench_of: dict[int, int], rng, out: ProductRounds) -> tuple:
     """Every participant of the run's proposals answers by their true preference.
 
-    Returns (wants proposed, wants in proposals every member accepted, expected completions)."""
+    Returns (wants in proposals every member accepted, expected completions)."""
+    from apps.accounts.models import User
     from apps.common.errors import InvalidState
     from apps.exchange.models import Proposal, ProposalStatus
     from apps.exchange.proposals import proposal_accept, proposal_decline
@@ -192,7 +180,9 @@ def _answer_all(run, scenario, bench_of: dict[int, int], rng, out: ProductRounds
     )
     completed = 0
     expected = 0.0
-    for proposal in _in_chunks(pks):
+    users = {u.pk: u for u in User.objects.all()}
+    for pk in pks:
+        proposal = Proposal.objects.get(pk=pk)
         legs = list(proposal.legs.all())
         happy: dict[int, bool] = {}
         chance = 1.0
@@ -203,7 +193,7 @@ def _answer_all(run, scenario, bench_of: dict[int, int], rng, out: ProductRounds
             happy[leg.receiver_id] = happy.get(leg.receiver_id, True) and yes
             chance *= leg.probability if leg.probability is not None else 1.0
         expected += len(legs) * chance
-        people = [p.user for p in proposal.participants.all()]
+        people = [users[uid] for uid in proposal.participants.values_list("user_id", flat=True)]
         for i in rng.permutation(len(people)):
             user = people[int(i)]
             try:
