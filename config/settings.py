@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.common.middleware.ApiErrorMiddleware",
+    "apps.common.overload.OverloadMiddleware",  # perf: innermost, no DB connection -> 503
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -104,6 +105,20 @@ if not IS_POSTGRES:
     # instead of one failing with "database is locked" when it upgrades a read lock.
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- perf (#16): PostgreSQL connection pool and overload limits (docs/performance.md) -------
+from config.db_pool import pool_options  # noqa: E402
+
+_POOL = pool_options(os.environ, is_postgres=IS_POSTGRES, testing=TESTING)
+if _POOL:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django must not
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = _POOL
+# Per worker process: requests running Django at once, how long and how many may wait for a
+# slot, and the Retry-After of the 503 beyond that (apps/common/overload.py).
+OVERLOAD_MAX_ACTIVE = int(os.environ.get("WEB_MAX_ACTIVE", "8"))
+OVERLOAD_MAX_WAIT = float(os.environ.get("WEB_MAX_WAIT", "10"))
+OVERLOAD_MAX_QUEUE = int(os.environ.get("WEB_MAX_QUEUE", "1000"))
+OVERLOAD_RETRY_AFTER = int(os.environ.get("WEB_RETRY_AFTER", "5"))
 
 # --- Cache and Redis: REDIS_URL or an in-process cache ---------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
