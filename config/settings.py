@@ -119,6 +119,11 @@ OVERLOAD_MAX_ACTIVE = int(os.environ.get("WEB_MAX_ACTIVE", "8"))
 OVERLOAD_MAX_WAIT = float(os.environ.get("WEB_MAX_WAIT", "10"))
 OVERLOAD_MAX_QUEUE = int(os.environ.get("WEB_MAX_QUEUE", "1000"))
 OVERLOAD_RETRY_AFTER = int(os.environ.get("WEB_RETRY_AFTER", "5"))
+# Public LootLink page fragments and per-game counts are cached this long (0: off; off in tests
+# unless a test turns it on). apps/market/caching.py.
+LOOTLINK_PAGE_CACHE_SECONDS = int(
+    os.environ.get("LOOTLINK_PAGE_CACHE_SECONDS", "0" if TESTING else "30")
+)
 
 # --- Cache and Redis: REDIS_URL or an in-process cache ---------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
+from apps.accounts.models import UserLocation
 from apps.common.errors import NotFound
 from apps.exchange.models import ItemStatus, ListingItem
 
@@ -35,13 +36,15 @@ def item_list_public(
     if category:
         qs = qs.filter(category__slug=category)
     if city:
-        qs = qs.filter(user__location_set__city=city)
+        # EXISTS, not a join: one row per item without DISTINCT (perf, #16).
+        in_city = UserLocation.objects.filter(user_id=OuterRef("user_id"), city=city)
+        qs = qs.filter(Exists(in_city))
     if user_id is not None:
         qs = qs.filter(user_id=user_id)
     if q:
         for word in q.split()[:5]:
             qs = qs.filter(search_text__contains=word.lower())
-    return qs.distinct()
+    return qs
 
 
 def items_of_user(*, user_id: int, include_archived: bool = False) -> QuerySet[ListingItem]:

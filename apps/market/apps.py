@@ -19,4 +19,6 @@ class MarketConfig(AppConfig):
     verbose_name = "LootLink: маркетплейс"
 
     def ready(self) -> None:
+        from apps.market import caching  # noqa: F401 - connects the cache-version signals
+
         post_migrate.connect(_repair_search_index, sender=self)

@@ -20,6 +20,12 @@ SORTS = {
     "-price": ("-price", "-pk"),
 }
 DEFAULT_SORT = "-created_at"
+# The fields a listing card shows (includes/listing_card.html): lists fetch only these.
+CARD_FIELDS = (
+    "id", "title", "price", "image", "thumbnail", "status", "created_at", "game_id", "seller_id",
+    "game__id", "game__name", "game__slug",
+    "seller__id", "seller__username", "seller__rating_sum", "seller__rating_count",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -34,7 +40,11 @@ class ListingFilters:
 def listing_list_active(*, filters: ListingFilters | None = None) -> QuerySet[Listing]:
     """Active listings for the home and game pages, filtered and sorted."""
     f = filters or ListingFilters()
-    qs = Listing.objects.filter(status=ListingStatus.ACTIVE).select_related("game", "seller")
+    qs = (
+        Listing.objects.filter(status=ListingStatus.ACTIVE)
+        .select_related("game", "seller")
+        .only(*CARD_FIELDS)  # what a card shows, not descriptions or profiles (perf, #16)
+    )
     if f.game is not None:
         qs = qs.filter(game=f.game)
     if f.min_price is not None:
