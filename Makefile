@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast bench lint format install migrate worker beat clean
+.PHONY: run test test-fast bench lint format install migrate worker beat clean serve loadtest
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,16 @@ run: migrate
 	$(PY) manage.py collectstatic --noinput >/dev/null
 	$(PY) manage.py load_demo
 	$(VENV)/bin/uvicorn config.asgi:application --host 127.0.0.1 --port $(PORT) --lifespan off
+
+## Production server (perf, #16): WEB_CONCURRENCY uvicorn workers, connection pool, 503 on overload.
+serve: migrate
+	$(PY) manage.py compilemessages --ignore '.venv/*' >/dev/null 2>&1 || true
+	$(PY) manage.py collectstatic --noinput >/dev/null
+	$(PY) -m config.serve --host $${HOST:-127.0.0.1} --port $(PORT)
+
+## HTTP load benchmark (wrk; apt-installs it if missing): PostgreSQL+Redis and SQLite, 10 and 100 connections.
+loadtest: install
+	$(PY) -m benchmarks.loadtest $(LOADTEST_ARGS)
 
 ## Set up and run the whole test suite (browser tests included; skip them with PYTEST_ARGS="-m 'not browser'").
 test: install

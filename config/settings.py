@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "apps.common.compression.CompressionMiddleware",  # perf: gzip HTML/JSON, not event streams
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -243,7 +244,8 @@ else:
         "staticfiles": {
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
             if (DEBUG or TESTING)
-            else "whitenoise.storage.CompressedStaticFilesStorage"
+            # perf (#16): content-hashed names (cached for good by whitenoise), gzip + brotli.
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         },
     }
 
