@@ -2,8 +2,8 @@
 
 PostgreSQL: a stored, generated `search_vector` column (Russian stems + `simple` tokens, so
 "мечи" finds "меч" and Latin names like "Redline" or "AK-47" match as written) with a GIN
-index, plus a trigram GIN index (pg_trgm) on `search_text` for substrings and typos
-(`word_similarity`). Ranked by ts_rank + word similarity.
+index, plus a trigram GIN index (pg_trgm) on `search_text` for substrings; a word found
+neither way is matched by trigram word similarity (typos). Ranked by ts_rank + similarity.
 
 SQLite (the embedded default): an FTS5 table over title and description, kept in sync by
 triggers (so bulk inserts are indexed too). Query words are reduced to a stem and matched as
@@ -192,32 +192,35 @@ def _search_substring(qs: QuerySet, text: str) -> QuerySet:
 
 def _search_postgres(qs: QuerySet, text: str) -> QuerySet:
     vector = RawSQL('"market_listing"."search_vector"', [], output_field=SearchVectorField())
+    documented = qs.annotate(document=vector)
     match = Q()
+    typos = False
     for word in words(text):
-        # One word: its Russian stem or exact token (GIN on the vector), a substring, or a close
-        # spelling (both through the trigram GIN index on search_text).
+        # One word: its Russian stem or exact token (GIN on the vector) or a substring (trigram
+        # GIN on search_text). Only a word found neither way is taken as a typo and matched by
+        # trigram word similarity: at this table size the planner scans for that, so it is kept
+        # for the words that need it (docs/performance.md).
         stems = SearchQuery(word, config="russian") | SearchQuery(word, config="simple")
         word_match = Q(document=stems) | Q(search_text__contains=word)
-        if len(word) >= TRGM_MIN_LENGTH:
-            word_match |= Q(
+        if len(word) >= TRGM_MIN_LENGTH and not documented.filter(word_match).exists():
+            word_match = Q(
                 RawSQL('%s <%% "market_listing"."search_text"', [word], output_field=BooleanField())
             )
+            typos = True
         match &= word_match
     if not match:
         return _nothing(qs)
     query = SearchQuery(text, config="russian", search_type="websearch") | SearchQuery(
         text, config="simple", search_type="websearch"
     )
-    similarity = RawSQL(
-        'word_similarity(%s, "market_listing"."search_text")',
-        [" ".join(words(text))],
-        output_field=FloatField(),
-    )
-    return (
-        qs.annotate(document=vector)
-        .filter(match)
-        .annotate(rank=SearchRank(vector, query) + similarity)
-    )
+    rank = SearchRank(vector, query)
+    if typos:  # closer spellings first
+        rank += RawSQL(
+            'word_similarity(%s, "market_listing"."search_text")',
+            [" ".join(words(text))],
+            output_field=FloatField(),
+        )
+    return documented.filter(match).annotate(rank=rank)
 
 
 # The FTS5 vocabulary, cached per process for a short while (terms change slowly).
