@@ -20,7 +20,7 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageDraw
@@ -314,4 +314,6 @@ def seed_market(
         _seed_items(rng, items, user_rows, now)
         log(f"wants/offers: +{items}")
         _seed_social(rng, user_rows)
+    with connection.cursor() as cursor:  # fresh planner statistics after a bulk load
+        cursor.execute("ANALYZE")
     return SeedResult(users=len(user_rows), games=len(game_rows), listings=listings, items=items)

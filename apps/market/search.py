@@ -273,8 +273,15 @@ def _search_sqlite(qs: QuerySet, text: str) -> QuerySet:
     expression = " AND ".join(parts)
     return qs.extra(  # noqa: S610 - joins the FTS5 table; the expression is a bound parameter
         tables=["market_listing_fts"],
-        where=["market_listing_fts.rowid = market_listing.id", "market_listing_fts MATCH %s"],
-        params=[expression],
+        where=[
+            "market_listing_fts.rowid = market_listing.id",
+            "market_listing_fts MATCH %s",
+            # The same match as a set of ids: lets SQLite drive the join from the FTS index
+            # even without ANALYZE statistics (otherwise it may run MATCH once per row).
+            "market_listing.id IN (SELECT rowid FROM market_listing_fts "
+            "WHERE market_listing_fts MATCH %s)",
+        ],
+        params=[expression, expression],
         # bm25 is lower for better matches; title weighs 10x the description.
         select={"rank": "-bm25(market_listing_fts, 10.0, 1.0)"},
     )
