@@ -88,3 +88,13 @@ def test_search_results_are_cached_per_query(client, owner, page_cache):
     body = client.get("/", {"search": "щит"}, **HTML).content.decode()
     assert "Щит" in body
     assert Listing.objects.count() == 2
+
+
+def test_listing_page_shows_similar_listings_fresh_with_the_cache_on(client, owner, page_cache):
+    listing = make_listing(owner, title="Главный нож")
+    make_listing(owner, title="Похожий нож")
+    body = client.get(listing.get_absolute_url(), **HTML).content.decode()
+    assert "Похожие объявления" in body
+    assert "Похожий нож" in body
+    make_listing(owner, title="Ещё один нож")
+    assert "Ещё один нож" in client.get(listing.get_absolute_url(), **HTML).content.decode()

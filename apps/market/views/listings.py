@@ -79,9 +79,15 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = None
     if user.is_authenticated and not is_seller:
         conversation = conversation_find_for_listing(listing_id=listing.pk, buyer=user)
-    similar = selectors.listing_list_active(
-        filters=selectors.ListingFilters(game=listing.game)
-    ).exclude(pk=listing.pk)[:4]
+
+    def similar() -> str:
+        rows = selectors.listing_list_active(
+            filters=selectors.ListingFilters(game=listing.game)
+        ).exclude(pk=listing.pk)[:4]
+        return render_to_string(
+            "market/_similar.html", {"listing": listing, "similar": rows}, request
+        )
+
     return render(
         request,
         "market/listing_detail.html",
@@ -94,7 +100,8 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if is_seller
             else [],
             "conversation": conversation,
-            "similar": similar,
+            # The same for everyone: cached like the home page (apps/market/caching.py).
+            "similar_html": mark_safe(cached_fragment(request, "similar", similar)),  # noqa: S308
         },
     )
 
