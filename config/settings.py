@@ -125,6 +125,10 @@ OVERLOAD_RETRY_AFTER = int(os.environ.get("WEB_RETRY_AFTER", "5"))
 LOOTLINK_PAGE_CACHE_SECONDS = int(
     os.environ.get("LOOTLINK_PAGE_CACHE_SECONDS", "0" if TESTING else "30")
 )
+# The X-Total-Count of /api/listings/offers|wants is cached this long (0: exact every time).
+PUBLIC_LIST_COUNT_SECONDS = int(
+    os.environ.get("PUBLIC_LIST_COUNT_SECONDS", "0" if TESTING else "10")
+)
 
 # --- Cache and Redis: REDIS_URL or an in-process cache ---------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")

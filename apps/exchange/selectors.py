@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, QuerySet
 
 from apps.accounts.models import UserLocation
@@ -45,6 +49,22 @@ def item_list_public(
         for word in q.split()[:5]:
             qs = qs.filter(search_text__contains=word.lower())
     return qs
+
+
+def item_count_public(qs: QuerySet[ListingItem]) -> int:
+    """The total of a public list, cached for PUBLIC_LIST_COUNT_SECONDS (perf, #16): counting
+    every active want/offer (joined to its user) is most of a list request's cost; a total a
+    few seconds old is fine for a list header. Off (0) in tests."""
+    seconds = settings.PUBLIC_LIST_COUNT_SECONDS
+    if seconds <= 0:
+        return qs.count()
+    sql = str(qs.order_by().query).encode()
+    key = f"exchange:public_count:{hashlib.sha1(sql, usedforsecurity=False).hexdigest()}"
+    total = cache.get(key)
+    if total is None:
+        total = qs.count()
+        cache.set(key, total, seconds)
+    return total
 
 
 def items_of_user(*, user_id: int, include_archived: bool = False) -> QuerySet[ListingItem]:

@@ -40,3 +40,18 @@ def test_city_filter_lists_each_item_once(client, owner, other):
     assert r["X-Total-Count"] == "1"
     r = client.get("/api/listings/offers", {"city": "Шымкент"})
     assert [x["item_name"] for x in r.json()] == ["Гитара"]
+
+
+def test_public_list_total_is_counted_once_while_cached(client, owner, settings):
+    settings.PUBLIC_LIST_COUNT_SECONDS = 10
+    _offer(owner, "Дрель")
+    _offer(owner, "Самокат")
+    first = client.get("/api/listings/offers", {"limit": 1})
+    assert first["X-Total-Count"] == "2"
+    with CaptureQueriesContext(connection) as ctx:
+        second = client.get("/api/listings/offers", {"limit": 1, "skip": 1})
+    assert second["X-Total-Count"] == "2"
+    assert not any("COUNT(" in q["sql"].upper() for q in ctx.captured_queries)
+    assert [x["item_name"] for x in first.json() + second.json()] == ["Самокат", "Дрель"]
+    other_filter = client.get("/api/listings/offers", {"q": "дрель"})
+    assert other_filter["X-Total-Count"] == "1"
