@@ -129,6 +129,7 @@ LOOTLINK_PAGE_CACHE_SECONDS = int(
 PUBLIC_LIST_COUNT_SECONDS = int(
     os.environ.get("PUBLIC_LIST_COUNT_SECONDS", "0" if TESTING else "10")
 )
+CATALOG_CACHE_SECONDS = int(os.environ.get("CATALOG_CACHE_SECONDS", "0" if TESTING else "60"))
 
 # --- Cache and Redis: REDIS_URL or an in-process cache ---------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
