@@ -10,7 +10,7 @@ from django.test import Client
 
 from apps.accounts.models import LoginEvent, TOTPDevice
 from apps.accounts.tests.test_security import enable_2fa, web_login
-from apps.common.testing import assert_error
+from apps.common.testing import assert_error, force_login_2fa
 from conftest import PASSWORD
 
 
@@ -110,3 +110,55 @@ def test_api_login_of_staff_with_2fa_needs_a_valid_code(anon_api, staff, otp):
 def test_api_login_of_non_staff_without_2fa_is_unchanged(anon_api, owner):
     r = anon_api.post("/auth/login", {"username": "owner", "password": PASSWORD})
     assert r.status_code == 200 and r.json()["user"]["username"] == "owner"
+
+
+# --- staff-only reads outside /moderation/ and /admin/ --------------------------------------
+
+
+def test_staff_see_hidden_listings_and_others_exchanges_only_after_2fa(client, staff, owner, other):
+    from apps.exchange.tests.helpers import proposal_for
+    from apps.market.tests.factories import make_listing
+
+    hidden = make_listing(owner, moderation_hidden=True)
+    proposal = proposal_for([owner, other])
+    client.force_login(staff)
+    assert client.get(f"/listing/{hidden.pk}/").status_code == 404
+    assert client.get(f"/exchange/proposals/{proposal.pk}/").status_code == 404
+    marked = force_login_2fa(Client(), staff)
+    assert marked.get(f"/listing/{hidden.pk}/").status_code == 200
+    assert marked.get(f"/exchange/proposals/{proposal.pk}/").status_code == 200
+
+
+def test_staff_open_others_disputes_only_after_2fa(client, staff, owner, other):
+    from django.utils import timezone
+
+    from apps.market.tests.factories import make_deal, make_listing
+    from apps.moderation.models import Dispute, DisputeEvent
+
+    now = timezone.now()
+    deal = make_deal(
+        make_listing(owner, status="reserved"),
+        other,
+        status="delivered",
+        accepted_at=now,
+        delivered_at=now,
+    )
+    client.force_login(other)
+    client.post(
+        f"/transactions/purchase-request/{deal.pk}/dispute/",
+        {"reason": "not_received", "text": "Оплатил, предмет не пришёл"},
+    )
+    dispute = Dispute.objects.get()
+    events = DisputeEvent.objects.count()
+    client.force_login(staff)
+    url = dispute.get_absolute_url()
+    assert client.get(url)["Location"] == "/accounts/security/"
+    r = client.post(f"{url}message/", {"text": "Модератор тут"})
+    assert r.status_code == 302 and r["Location"] == "/accounts/security/"
+    assert DisputeEvent.objects.count() == events
+    assert force_login_2fa(Client(), staff).get(url).status_code == 200
+    # the sides themselves need nothing new
+    assert force_login_2fa(Client(), other).get(url).status_code == 200
+    other_side = Client()
+    other_side.force_login(owner)
+    assert other_side.get(url).status_code == 200
