@@ -7,7 +7,8 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.catalog.models import Game
+from apps.catalog.models import Game, Section
+from apps.catalog.sections import DELIVERY_CHOICES, KIND_CHOICES, PLATFORM_CHOICES
 from apps.market.formatting import NBSP, format_rub
 from apps.market.models import PRICE_MAX, PRICE_MIN, ListingStatus
 
@@ -45,6 +46,7 @@ SORT_CHOICES = [
     ("created_at", _("Сначала старые")),
     ("price", _("Сначала дешёвые")),
     ("-price", _("Сначала дорогие")),
+    ("delivery", _("Быстрая передача")),
 ]
 
 
@@ -74,7 +76,123 @@ class ListingFilterForm(forms.Form):
         return data
 
 
-class ListingForm(forms.Form):
+class SectionFilterMixin(forms.Form):
+    """Attribute filters shared by the home page and the game pages."""
+
+    server = forms.CharField(label=_("Сервер или регион"), required=False, max_length=60)
+    platform = forms.ChoiceField(
+        label=_("Платформа"), choices=[("", _("Любая")), *PLATFORM_CHOICES], required=False
+    )
+    min_quantity = forms.IntegerField(label=_("Количество от"), required=False, min_value=1)
+    max_delivery = forms.TypedChoiceField(
+        label=_("Время передачи"),
+        choices=[("", _("Любое")), *DELIVERY_CHOICES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+
+class HomeFilterForm(SectionFilterMixin, ListingFilterForm):
+    """The home page: filters across games by the kind of section ("Аккаунты", "Валюта"...)."""
+
+    kind = forms.ChoiceField(
+        label=_("Раздел"), choices=[("", _("Все разделы")), *KIND_CHOICES], required=False
+    )
+    field_order = [
+        "search",
+        "game",
+        "kind",
+        "server",
+        "platform",
+        "min_quantity",
+        "max_delivery",
+        "min_price",
+        "max_price",
+        "sort",
+    ]
+
+
+class GameFilterForm(SectionFilterMixin, ListingFilterForm):
+    """A game page: its own sections (by slug in the URL query) and the attribute filters."""
+
+    section = forms.ModelChoiceField(
+        label=_("Раздел"),
+        queryset=Section.objects.none(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Все разделы"),
+    )
+    field_order = [
+        "search",
+        "section",
+        "server",
+        "platform",
+        "min_quantity",
+        "max_delivery",
+        "min_price",
+        "max_price",
+        "sort",
+    ]
+
+    def __init__(self, *args, game: Game, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["game"]
+        self.fields["section"].queryset = game.sections.all()
+
+
+class ListingAttributesForm(forms.Form):
+    """The optional section and attributes of a listing (new fields beyond the contract)."""
+
+    section = forms.ModelChoiceField(
+        label=_("Раздел"),
+        queryset=Section.objects.none(),
+        required=False,
+        empty_label=_("Выберите раздел"),
+    )
+    server = forms.CharField(
+        label=_("Сервер или регион"),
+        required=False,
+        max_length=60,
+        help_text=_("Для аккаунтов, валюты, предметов и буста: например, EU West или RU"),
+    )
+    platform = forms.ChoiceField(
+        label=_("Платформа"), choices=[("", _("Не важно")), *PLATFORM_CHOICES], required=False
+    )
+    quantity = forms.IntegerField(
+        label=_("Количество"),
+        required=False,
+        min_value=1,
+        max_value=2_000_000_000,
+        help_text=_("Для валюты и предметов: сколько единиц в лоте"),
+    )
+    delivery_minutes = forms.TypedChoiceField(
+        label=_("Время передачи"),
+        choices=[("", _("Не указано")), *DELIVERY_CHOICES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    def set_game(self, game_id) -> None:
+        """Offer the chosen game's sections only (none until a game is chosen)."""
+        if game_id:
+            self.fields["section"].queryset = Section.objects.filter(game_id=game_id)
+
+
+class ListingForm(ListingAttributesForm):
+    field_order = [
+        "game",
+        "section",
+        "title",
+        "description",
+        "price",
+        "server",
+        "platform",
+        "quantity",
+        "delivery_minutes",
+        "image",
+    ]
     game = forms.ModelChoiceField(
         label=_("Игра"), queryset=Game.objects.all(), empty_label=_("Выберите игру")
     )
@@ -93,9 +211,24 @@ class ListingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["title"].widget.attrs["placeholder"] = _("Например: AK-47 | Redline (FT)")
         self.fields["price"].widget.attrs["placeholder"] = "1500,00"
+        self.fields["game"].widget.attrs["data-sections-reload"] = "game"
+        game_id = self.data.get("game") if self.is_bound else self.initial.get("game")
+        self.set_game(game_id if str(game_id or "").isdigit() else None)
 
 
-class ListingEditForm(forms.Form):
+class ListingEditForm(ListingAttributesForm):
+    field_order = [
+        "title",
+        "description",
+        "price",
+        "section",
+        "server",
+        "platform",
+        "quantity",
+        "delivery_minutes",
+        "image",
+        "status",
+    ]
     title = forms.CharField(label=_("Название"), max_length=120)
     description = forms.CharField(
         label=_("Описание"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from apps.accounts.models import User
-from apps.catalog.models import Game
+from apps.catalog.models import Game, Section
 from apps.common.errors import InvalidState, PermissionDenied, ValidationFailed
 from apps.market.images import image_process
 from apps.market.models import DealStatus, Listing, ListingStatus, PurchaseRequest
@@ -17,6 +17,13 @@ from apps.market.services.deals import reject_pending_requests
 # The states a seller may choose by editing; reserved and sold come only from deals.
 SELLER_STATUSES = (ListingStatus.ACTIVE, ListingStatus.CANCELLED)
 EDITABLE_FIELDS = ("title", "description", "price", "status")
+# Optional section attributes: an empty value clears them.
+ATTRIBUTE_FIELDS = ("section", "server", "platform", "quantity", "delivery_minutes")
+
+
+def _check_section(game_id: int, section: Section | None) -> None:
+    if section is not None and section.game_id != game_id:
+        raise ValidationFailed("В этой игре нет такого раздела", code="section_wrong_game")
 
 
 def _set_image(listing: Listing, upload: UploadedFile) -> list[str]:
@@ -40,11 +47,32 @@ def _delete_files_on_commit(listing: Listing, names: list[str]) -> None:
 
 
 def listing_create(
-    *, seller: User, game: Game, title: str, description: str, price: Decimal, image: UploadedFile
+    *,
+    seller: User,
+    game: Game,
+    title: str,
+    description: str,
+    price: Decimal,
+    image: UploadedFile,
+    section: Section | None = None,
+    server: str = "",
+    platform: str = "",
+    quantity: int | None = None,
+    delivery_minutes: int | None = None,
 ) -> Listing:
     """Put an item on sale. The image is checked and re-encoded before anything is saved."""
+    _check_section(game.pk, section)
     listing = Listing(
-        seller=seller, game=game, title=title.strip(), description=description.strip(), price=price
+        seller=seller,
+        game=game,
+        title=title.strip(),
+        description=description.strip(),
+        price=price,
+        section=section,
+        server=(server or "").strip(),
+        platform=platform or "",
+        quantity=quantity,
+        delivery_minutes=delivery_minutes,
     )
     _set_image(listing, image)
     try:
@@ -80,10 +108,19 @@ def listing_update(
                 code="listing_locked",
             )
         changed = [f for f in EDITABLE_FIELDS if f in data and data[f] is not None]
+        if "section" in data:
+            _check_section(listing.game_id, data["section"])
+        attributes = [f for f in ATTRIBUTE_FIELDS if f in data]
+        for field in attributes:
+            value = data[field]
+            if field in ("server", "platform"):
+                value = (value or "").strip()
+            setattr(listing, field, value)
         for field in changed:
             setattr(
                 listing, field, data[field].strip() if isinstance(data[field], str) else data[field]
             )
+        changed += attributes
         old_files: list[str] = []
         if image is not None:
             old_files = _set_image(listing, image)

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from apps.chat.selectors import unread_message_count
-from apps.market.formatting import format_rub
+from apps.market.formatting import format_int, format_rub
 
 register = template.Library()
 
@@ -32,6 +32,12 @@ STATUS_TONES = {
 @register.filter
 def rub(value) -> str:
     return format_rub(value)
+
+
+@register.filter
+def num(value) -> str:
+    """12 500: Russian grouping for counts and quantities."""
+    return format_int(value)
 
 
 @register.simple_tag

@@ -10,18 +10,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from apps.catalog.loader import FEATURED_ORDER_LIMIT
 from apps.catalog.models import Game
 from apps.chat.selectors import conversation_find_for_listing
 from apps.common.errors import DomainError, ValidationFailed
 from apps.market import selectors, services
-from apps.market.forms import ListingEditForm, ListingFilterForm, ListingForm
+from apps.market.forms import GameFilterForm, HomeFilterForm, ListingEditForm, ListingForm
 from apps.market.models import ListingStatus
-from apps.market.services.listings import SELLER_STATUSES
+from apps.market.services.listings import ATTRIBUTE_FIELDS, SELLER_STATUSES
 from apps.market.web import error_page, paginate
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    form = ListingFilterForm(request.GET or None)
+    form = HomeFilterForm(request.GET or None)
     filters = form.filters() if request.GET else {}
     listings = selectors.listing_list_active(filters=selectors.ListingFilters(**filters))
     page = paginate(request, listings)
@@ -29,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
         active_count=Count(
             "market_listings", filter=Q(market_listings__status=ListingStatus.ACTIVE)
         )
-    )
+    ).filter(Q(sort_order__lt=FEATURED_ORDER_LIMIT) | Q(active_count__gt=0))  # not all 800
     return render(
         request,
         "market/home.html",
@@ -45,23 +46,41 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def game_list(request: HttpRequest) -> HttpResponse:
+    """Popular games as tiles, then every game A–Z (filtered by `q`)."""
+    q = request.GET.get("q", "").strip()[:60]
     games = Game.objects.annotate(
         active_count=Count(
             "market_listings", filter=Q(market_listings__status=ListingStatus.ACTIVE)
         )
     )
-    return render(request, "market/game_list.html", {"games": games})
+    if q:
+        games = games.filter(name__icontains=q)
+    featured = [g for g in games if g.sort_order < FEATURED_ORDER_LIMIT] if not q else []
+    others = games if q else [g for g in games if g.sort_order >= FEATURED_ORDER_LIMIT]
+    return render(
+        request,
+        "market/game_list.html",
+        {"games": games, "featured": featured, "others": others, "q": q},
+    )
 
 
 @require_GET
 def game_detail(request: HttpRequest, slug: str) -> HttpResponse:
     game = get_object_or_404(Game, slug=slug)
-    listings = selectors.listing_list_active(filters=selectors.ListingFilters(game=game))
+    form = GameFilterForm(request.GET or None, game=game)
+    filters = form.filters() if request.GET else {}
+    listings = selectors.listing_list_active(filters=selectors.ListingFilters(game=game, **filters))
+    section = filters.get("section")
     return render(
         request,
         "market/game_detail.html",
         {
             "game": game,
+            "form": form,
+            "filtered": bool(filters),
+            "sections": game.sections.all(),
+            "selected_section": section,
+            "servers": selectors.server_list_for(game=game, section=section),
             "page": paginate(request, listings),
         },
     )
@@ -145,14 +164,25 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "description": listing.description,
         "price": listing.price,
         "status": listing.status,
+        "section": listing.section_id,
+        "server": listing.server,
+        "platform": listing.platform,
+        "quantity": listing.quantity,
+        "delivery_minutes": listing.delivery_minutes,
     }
     form = ListingEditForm(
         request.POST if request.method == "POST" else None, request.FILES or None, initial=initial
     )
+    form.set_game(listing.game_id)
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "image"}
+            # Attributes not posted at all (a contract-only client) stay as they are.
+            data = {
+                k: v
+                for k, v in form.cleaned_data.items()
+                if k != "image" and (k not in ATTRIBUTE_FIELDS or k in request.POST)
+            }
             try:
                 services.listing_update(
                     listing=listing,
