@@ -266,3 +266,7 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer_id} → {self.reviewed_user_id}: {self.rating}"
+
+
+# Favourites and saved searches live in their own module; importing them registers the models.
+from apps.market.watch_models import Favourite, SavedSearch  # noqa: E402, F401

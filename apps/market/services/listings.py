@@ -13,6 +13,8 @@ from apps.common.errors import InvalidState, PermissionDenied, ValidationFailed
 from apps.market.images import image_process
 from apps.market.models import DealStatus, Listing, ListingStatus, PurchaseRequest
 from apps.market.services.deals import reject_pending_requests
+from apps.market.services.watch import favourites_notify_price_drop
+from apps.market.watch_tasks import saved_searches_match
 
 # The states a seller may choose by editing; reserved and sold come only from deals.
 SELLER_STATUSES = (ListingStatus.ACTIVE, ListingStatus.CANCELLED)
@@ -80,6 +82,7 @@ def listing_create(
     except Exception:
         _delete_files_on_commit(listing, [listing.image.name, listing.thumbnail.name])
         raise
+    transaction.on_commit(lambda: saved_searches_match.delay(listing_id=listing.pk))
     return listing
 
 
@@ -126,6 +129,7 @@ def listing_update(
             old_files = _set_image(listing, image)
             changed += ["image", "thumbnail"]
         listing.save(update_fields=[*changed, "updated_at"])
+        favourites_notify_price_drop(listing=listing, old_price=current.price)
         if current.status == ListingStatus.ACTIVE and listing.status == ListingStatus.CANCELLED:
             reject_pending_requests(listing_id=listing.pk, reason="продавец снял объявление")
         _delete_files_on_commit(listing, old_files)

@@ -16,7 +16,7 @@ from apps.chat.selectors import conversation_find_for_listing
 from apps.common.errors import DomainError, ValidationFailed
 from apps.market import selectors, services
 from apps.market.forms import GameFilterForm, HomeFilterForm, ListingEditForm, ListingForm
-from apps.market.models import ListingStatus
+from apps.market.models import Favourite, ListingStatus
 from apps.market.services.listings import ATTRIBUTE_FIELDS, SELLER_STATUSES
 from apps.market.web import error_page, paginate
 
@@ -118,6 +118,8 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else [],
             "conversation": conversation,
             "similar": similar,
+            "is_favourite": user.is_authenticated
+            and Favourite.objects.filter(user=user, listing=listing).exists(),
         },
     )
 
