@@ -104,6 +104,19 @@ def initial(user) -> str:
 
 
 @register.simple_tag
+def avatar(user, size: str = "sm") -> SafeString:
+    """A person's uploaded avatar, or their initial when they have none (issue 20)."""
+    image = getattr(user, "avatar", None)
+    if image:
+        return format_html(
+            '<span class="avatar avatar-{}"><img src="{}" alt="" loading="lazy"></span>',
+            size,
+            image.url,
+        )
+    return format_html('<span class="avatar avatar-{}">{}</span>', size, initial(user))
+
+
+@register.simple_tag
 def when(value, style: str = "datetime") -> SafeString | str:
     """A <time> in ISO 8601 UTC, shown in the site's zone and re-rendered by site.js in the
     browser's own zone (style: datetime, date or relative)."""
