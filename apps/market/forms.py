@@ -141,6 +141,23 @@ class GameFilterForm(SectionFilterMixin, ListingFilterForm):
         self.fields["section"].queryset = game.sections.all()
 
 
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """Several files under one name (the extra photos); each is checked by the service."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleImageInput(attrs={"accept": IMAGE_ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleImageField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
 class ListingAttributesForm(forms.Form):
     """The optional section and attributes of a listing (new fields beyond the contract)."""
 
@@ -174,6 +191,12 @@ class ListingAttributesForm(forms.Form):
         required=False,
     )
 
+    photos = MultipleImageField(
+        label=_("Дополнительные фото"),
+        required=False,
+        help_text=_("До 7 фото к главному (всего 8): JPEG, PNG, WebP или GIF, до 5 МБ каждое"),
+    )
+
     def set_game(self, game_id) -> None:
         """Offer the chosen game's sections only (none until a game is chosen)."""
         if game_id:
@@ -192,6 +215,7 @@ class ListingForm(ListingAttributesForm):
         "quantity",
         "delivery_minutes",
         "image",
+        "photos",
     ]
     game = forms.ModelChoiceField(
         label=_("Игра"), queryset=Game.objects.all(), empty_label=_("Выберите игру")
@@ -227,6 +251,7 @@ class ListingEditForm(ListingAttributesForm):
         "quantity",
         "delivery_minutes",
         "image",
+        "photos",
         "status",
     ]
     title = forms.CharField(label=_("Название"), max_length=120)

@@ -269,4 +269,4 @@ class Review(models.Model):
 
 
 # Favourites and saved searches live in their own module; importing them registers the models.
-from apps.market.watch_models import Favourite, SavedSearch  # noqa: E402, F401
+from apps.market.watch_models import Favourite, ListingPhoto, SavedSearch  # noqa: E402, F401

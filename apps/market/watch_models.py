@@ -1,6 +1,8 @@
-"""Favourites and saved searches: what a buyer watches on LootLink (issue 20)."""
+"""Issue 20 models of LootLink: favourites, saved searches and extra listing photos."""
 
 from __future__ import annotations
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -54,3 +56,27 @@ class SavedSearch(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def listing_photo_path(instance: ListingPhoto, filename: str) -> str:
+    # Random names, like the listing's own image: nothing user-controlled, nothing guessable.
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"listings/photos/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{ext}"
+
+
+class ListingPhoto(models.Model):
+    """An extra photo of a listing; the listing's own `image` is the first of up to eight."""
+
+    listing = models.ForeignKey("market.Listing", on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to=listing_photo_path, max_length=255)
+    thumbnail = models.ImageField(upload_to=listing_photo_path, max_length=255)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("фото объявления")
+        verbose_name_plural = _("фото объявлений")
+
+    def __str__(self) -> str:
+        return f"{self.listing_id}#{self.position}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.core.files.uploadedfile import UploadedFile
@@ -13,6 +14,12 @@ from apps.common.errors import InvalidState, PermissionDenied, ValidationFailed
 from apps.market.images import image_process
 from apps.market.models import DealStatus, Listing, ListingStatus, PurchaseRequest
 from apps.market.services.deals import reject_pending_requests
+from apps.market.services.photos import (
+    listing_photo_files,
+    listing_photos_remove,
+    listing_photos_save,
+    photos_check,
+)
 from apps.market.services.watch import favourites_notify_price_drop
 from apps.market.watch_tasks import saved_searches_match
 
@@ -61,9 +68,11 @@ def listing_create(
     platform: str = "",
     quantity: int | None = None,
     delivery_minutes: int | None = None,
+    photos: Sequence[UploadedFile] = (),
 ) -> Listing:
-    """Put an item on sale. The image is checked and re-encoded before anything is saved."""
+    """Put an item on sale. Images are checked and re-encoded before anything is saved."""
     _check_section(game.pk, section)
+    extra = photos_check(photos)
     listing = Listing(
         seller=seller,
         game=game,
@@ -78,7 +87,9 @@ def listing_create(
     )
     _set_image(listing, image)
     try:
-        listing.save()
+        with transaction.atomic():
+            listing.save()
+            listing_photos_save(listing=listing, processed=extra)
     except Exception:
         _delete_files_on_commit(listing, [listing.image.name, listing.thumbnail.name])
         raise
@@ -87,7 +98,13 @@ def listing_create(
 
 
 def listing_update(
-    *, listing: Listing, user: User, data: dict, image: UploadedFile | None = None
+    *,
+    listing: Listing,
+    user: User,
+    data: dict,
+    image: UploadedFile | None = None,
+    photos: Sequence[UploadedFile] = (),
+    remove_photos: Sequence[int] = (),
 ) -> Listing:
     """Edit the seller's listing. Taking it off sale rejects the pending requests."""
     if listing.seller_id != user.pk:
@@ -97,6 +114,9 @@ def listing_update(
         raise ValidationFailed(
             "Статусы «Забронировано» и «Продано» выставляются только сделкой", code="bad_status"
         )
+    # Decode and re-encode the new photos before taking the row lock (slow work, no lock held).
+    kept = listing.photos.exclude(pk__in=list(remove_photos)).count()
+    extra = photos_check(photos, existing=kept) if photos else []
     with transaction.atomic():
         # The row lock keeps a concurrent accept from reserving it mid-edit.
         current = Listing.objects.select_for_update().get(pk=listing.pk)
@@ -128,6 +148,9 @@ def listing_update(
         if image is not None:
             old_files = _set_image(listing, image)
             changed += ["image", "thumbnail"]
+        if photos or remove_photos:
+            listing_photos_remove(listing=listing, photo_ids=remove_photos)
+            listing_photos_save(listing=listing, processed=extra)
         listing.save(update_fields=[*changed, "updated_at"])
         favourites_notify_price_drop(listing=listing, old_price=current.price)
         if current.status == ListingStatus.ACTIVE and listing.status == ListingStatus.CANCELLED:
@@ -156,5 +179,6 @@ def listing_delete(*, listing: Listing, user: User) -> None:
         )
     reject_pending_requests(listing_id=current.pk, reason="продавец удалил объявление")
     files = [f.name for f in (current.image, current.thumbnail) if f]
+    files += listing_photo_files(current)
     current.delete()
     _delete_files_on_commit(current, files)

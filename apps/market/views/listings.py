@@ -126,6 +126,10 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _image_error(form, exc: DomainError) -> None:
     field = "image" if exc.code.startswith("image_") else None
+    if exc.code == "image_too_many":
+        field = "photos"
+    elif exc.code == "section_wrong_game":
+        field = "section"
     form.add_error(field, exc.message)
 
 
@@ -183,14 +187,17 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
             data = {
                 k: v
                 for k, v in form.cleaned_data.items()
-                if k != "image" and (k not in ATTRIBUTE_FIELDS or k in request.POST)
+                if k not in ("image", "photos") and (k not in ATTRIBUTE_FIELDS or k in request.POST)
             }
+            remove = [int(x) for x in request.POST.getlist("remove_photos") if x.isdigit()]
             try:
                 services.listing_update(
                     listing=listing,
                     user=request.user,
                     data=data,
                     image=form.cleaned_data.get("image"),
+                    photos=form.cleaned_data.get("photos") or [],
+                    remove_photos=remove,
                 )
             except DomainError as exc:
                 _image_error(form, exc)
