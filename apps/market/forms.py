@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.models import Game, Section
@@ -235,7 +236,7 @@ class ListingForm(ListingAttributesForm):
         super().__init__(*args, **kwargs)
         self.fields["title"].widget.attrs["placeholder"] = _("Например: AK-47 | Redline (FT)")
         self.fields["price"].widget.attrs["placeholder"] = "1500,00"
-        self.fields["game"].widget.attrs["data-sections-reload"] = "game"
+        self.fields["game"].widget.attrs["data-sections-url"] = reverse("market:game_sections")
         game_id = self.data.get("game") if self.is_bound else self.initial.get("game")
         self.set_game(game_id if str(game_id or "").isdigit() else None)
 

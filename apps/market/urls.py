@@ -10,6 +10,7 @@ urlpatterns = [
     path("games/", listings.game_list, name="game_list"),
     path("game/<slug:slug>/", listings.game_detail, name="game_detail"),
     path("listing/create/", listings.listing_create, name="listing_create"),
+    path("listing/sections/", listings.game_sections, name="game_sections"),
     path("listing/<int:pk>/", listings.listing_detail, name="listing_detail"),
     path("listing/<int:pk>/edit/", listings.listing_edit, name="listing_edit"),
     path("listing/<int:pk>/delete/", listings.listing_delete, name="listing_delete"),

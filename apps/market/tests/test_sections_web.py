@@ -272,3 +272,11 @@ def test_outsider_cannot_change_a_listings_section(client, outsider, dota_listin
     )
     assert r.status_code in (403, 404)
     assert snapshot(listing) == before
+
+
+def test_sections_endpoint_feeds_the_listing_form(client, db):
+    dota = _dota()
+    r = client.get("/listing/sections/", {"game": dota.pk})
+    names = [s["name"] for s in r.json()["sections"]]
+    assert names == list(dota.sections.values_list("name", flat=True))
+    assert client.get("/listing/sections/", {"game": "x"}).json() == {"sections": []}

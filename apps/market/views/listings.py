@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.catalog.loader import FEATURED_ORDER_LIMIT
-from apps.catalog.models import Game
+from apps.catalog.models import Game, Section
 from apps.chat.selectors import conversation_find_for_listing
 from apps.common.errors import DomainError, ValidationFailed
 from apps.market import selectors, services
@@ -84,6 +84,16 @@ def game_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "page": paginate(request, listings),
         },
     )
+
+
+@require_GET
+def game_sections(request: HttpRequest) -> JsonResponse:
+    """The sections of a game, for the listing form's section select (`?game=<id>`)."""
+    game_id = request.GET.get("game", "")
+    sections = (
+        Section.objects.filter(game_id=game_id) if game_id.isdigit() else Section.objects.none()
+    )
+    return JsonResponse({"sections": [{"id": s.pk, "name": s.name} for s in sections]})
 
 
 @require_GET
