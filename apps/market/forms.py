@@ -77,6 +77,10 @@ class ListingFilterForm(forms.Form):
         return data
 
 
+def section_label(section: Section) -> str:
+    return section.name
+
+
 class SectionFilterMixin(forms.Form):
     """Attribute filters shared by the home page and the game pages."""
 
@@ -140,6 +144,7 @@ class GameFilterForm(SectionFilterMixin, ListingFilterForm):
         super().__init__(*args, **kwargs)
         del self.fields["game"]
         self.fields["section"].queryset = game.sections.all()
+        self.fields["section"].label_from_instance = section_label
 
 
 class MultipleImageInput(forms.ClearableFileInput):
@@ -202,6 +207,7 @@ class ListingAttributesForm(forms.Form):
         """Offer the chosen game's sections only (none until a game is chosen)."""
         if game_id:
             self.fields["section"].queryset = Section.objects.filter(game_id=game_id)
+        self.fields["section"].label_from_instance = section_label
 
 
 class ListingForm(ListingAttributesForm):
