@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.common.middleware.ApiErrorMiddleware",
+    # LootLink online status (uimarket): signed-in web visits mark the user active
+    "apps.accounts.presence.PresenceMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

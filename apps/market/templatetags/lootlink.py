@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from apps.accounts.presence import presence_of
 from apps.chat.selectors import unread_message_count
 from apps.market.formatting import format_int, format_rub
 
@@ -101,6 +102,23 @@ def unread_messages(context) -> int:
 def initial(user) -> str:
     name = getattr(user, "username", "") or "?"
     return name[:1].upper()
+
+
+@register.simple_tag
+def presence(user, dot_only: bool = False) -> SafeString | str:
+    """Online status of a person: a green dot and "В сети", or a coarse "был(а) …"."""
+    online, label = presence_of(getattr(user, "last_active_at", None))
+    if not label:
+        return ""
+    if dot_only:
+        if not online:
+            return ""
+        return format_html(
+            '<span class="presence-dot" title="{}"><span class="visually-hidden">{}</span></span>',
+            label,
+            label,
+        )
+    return format_html('<span class="presence{}">{}</span>', " is-online" if online else "", label)
 
 
 @register.simple_tag

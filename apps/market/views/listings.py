@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.catalog.loader import FEATURED_ORDER_LIMIT
 from apps.catalog.models import Game, Section
+from apps.chat.reply_time import reply_time_label, typical_reply_minutes
 from apps.chat.selectors import conversation_find_for_listing
 from apps.common.errors import DomainError, ValidationFailed
 from apps.market import selectors, services
@@ -128,6 +129,7 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else [],
             "conversation": conversation,
             "similar": similar,
+            "reply_time": reply_time_label(typical_reply_minutes(user_id=listing.seller_id)),
             "is_favourite": user.is_authenticated
             and Favourite.objects.filter(user=user, listing=listing).exists(),
         },
