@@ -42,6 +42,24 @@ class RubleField(forms.DecimalField):
             raise forms.ValidationError(_("Введите число")) from exc
 
 
+class CountField(forms.IntegerField):
+    """A whole number typed the Russian way: "5 000" (spaces or no-break spaces between groups)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return f"{value:,}".replace(",", " ")
+        return super().prepare_value(value)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+        return super().to_python(value)
+
+
 SORT_CHOICES = [
     ("-created_at", _("Сначала новые")),
     ("created_at", _("Сначала старые")),
@@ -88,7 +106,7 @@ class SectionFilterMixin(forms.Form):
     platform = forms.ChoiceField(
         label=_("Платформа"), choices=[("", _("Любая")), *PLATFORM_CHOICES], required=False
     )
-    min_quantity = forms.IntegerField(label=_("Количество от"), required=False, min_value=1)
+    min_quantity = CountField(label=_("Количество от"), required=False, min_value=1)
     max_delivery = forms.TypedChoiceField(
         label=_("Время передачи"),
         choices=[("", _("Любое")), *DELIVERY_CHOICES],
@@ -182,7 +200,7 @@ class ListingAttributesForm(forms.Form):
     platform = forms.ChoiceField(
         label=_("Платформа"), choices=[("", _("Не важно")), *PLATFORM_CHOICES], required=False
     )
-    quantity = forms.IntegerField(
+    quantity = CountField(
         label=_("Количество"),
         required=False,
         min_value=1,

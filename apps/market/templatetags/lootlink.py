@@ -169,4 +169,4 @@ def ru_plural(value, forms: str) -> str:
         word = few
     else:
         word = many
-    return f"{value} {word}"
+    return f"{format_int(int(value))} {word}"  # 1 500 объявлений: grouped like prices

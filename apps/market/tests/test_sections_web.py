@@ -280,3 +280,35 @@ def test_sections_endpoint_feeds_the_listing_form(client, db):
     names = [s["name"] for s in r.json()["sections"]]
     assert names == list(dota.sections.values_list("name", flat=True))
     assert client.get("/listing/sections/", {"game": "x"}).json() == {"sections": []}
+
+
+def test_quantities_are_typed_and_shown_the_russian_way(client, owner):
+    client.force_login(owner)
+    dota = _dota()
+    r = client.post(
+        "/listing/create/",
+        {
+            "game": dota.pk,
+            "section": _section(dota, "Привязки VHS").pk,
+            "title": "Много",
+            "description": "D",
+            "price": "12 500,50",
+            "quantity": "25\u00a0000",
+            "image": _upload(),
+        },
+    )
+    assert r.status_code == 302
+    listing = Listing.objects.get()
+    assert listing.quantity == 25000
+    edit = client.get(f"/listing/{listing.pk}/edit/", **HTML).content.decode()
+    assert 'value="25 000"' in edit and 'value="12 500,50"' in edit
+    r = client.get("/game/dota-2/", {"min_quantity": "20 000"}, **HTML)
+    assert _titles(r) == ["Много"]
+    assert "25\u00a0000 шт." in r.content.decode()
+
+
+def test_counts_are_grouped():
+    from apps.market.templatetags.lootlink import ru_plural
+
+    assert ru_plural(1500, "объявление,объявления,объявлений") == "1\u00a0500 объявлений"
+    assert ru_plural(21, "объявление,объявления,объявлений") == "21 объявление"
