@@ -1,6 +1,7 @@
 """LootLink depth in a real browser (issue 20): a seller lists an item in a game section with
 attributes and several photos; a buyer finds it through the section and server filters,
-favourites it, gets a price-drop alert when the seller lowers the price, and buys it.
+favourites it, asks about it in chat with a picture, gets a price-drop alert when the seller
+lowers the price, and buys it.
 
 Runs on desktop (1280 px) and a phone (390 px); screenshots go to tests/artifacts/.
 """
@@ -116,6 +117,19 @@ def test_buyer_finds_by_section_favourites_gets_price_drop_and_buys(
     assert "В избранном" in buyer.inner_text(".buy-box")
     no_horizontal_scroll(buyer)
     buyer.screenshot(path=str(artifacts / f"lootlink20_listing_{viewport}.png"), full_page=True)
+
+    # 3b. The buyer asks the seller with a screenshot attached; the seller sees the picture.
+    go(buyer, lambda: buyer.click("text=Написать продавцу"))
+    buyer.set_input_files("#chat-image", png(tmp_path / "question.png", (0, 120, 200)))
+    buyer.fill("#chat-input", "Это тот самый сет?")
+    buyer.click(".chat-form button[type=submit]")
+    buyer.wait_for_selector(".bubble.mine .bubble-image img")
+    seller.goto(buyer.url)
+    seller.wait_for_function(
+        "() => { const i = document.querySelector('.bubble .bubble-image img');"
+        " return i && i.complete && i.naturalWidth === 640 }"
+    )
+    buyer.screenshot(path=str(artifacts / f"lootlink20_chat_{viewport}.png"), full_page=True)
 
     # 4. The seller lowers the price.
     seller.goto(f"{base}/listing/{listing.pk}/edit/")
