@@ -5,27 +5,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0002_load_v6'),
+        ("catalog", "0002_load_v6"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('slug', models.SlugField(max_length=64)),
-                ('kind', models.CharField(default='other', max_length=16)),
-                ('sort_order', models.PositiveIntegerField(default=0)),
-                ('game', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='catalog.game')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("slug", models.SlugField(max_length=64)),
+                ("kind", models.CharField(default="other", max_length=16)),
+                ("sort_order", models.PositiveIntegerField(default=0)),
+                (
+                    "game",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sections",
+                        to="catalog.game",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'раздел игры',
-                'verbose_name_plural': 'разделы игр',
-                'ordering': ['game', 'sort_order', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('game', 'slug'), name='section_unique_slug')],
+                "verbose_name": "раздел игры",
+                "verbose_name_plural": "разделы игр",
+                "ordering": ["game", "sort_order", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("game", "slug"), name="section_unique_slug")
+                ],
             },
         ),
     ]

@@ -46,7 +46,9 @@ def test_loading_again_changes_nothing(db):
     load_game_catalog()
     assert Game.objects.count() == games
     assert Section.objects.count() == sections
-    assert list(Section.objects.order_by("pk").values_list("pk", "game_id", "slug", "kind")) == before
+    assert (
+        list(Section.objects.order_by("pk").values_list("pk", "game_id", "slug", "kind")) == before
+    )
 
 
 def test_section_kinds_decide_the_attributes():

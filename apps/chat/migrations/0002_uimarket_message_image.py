@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('chat', '0001_initial'),
+        ("chat", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='message',
-            name='image',
-            field=models.ImageField(blank=True, max_length=255, upload_to=apps.chat.models.chat_image_path),
+            model_name="message",
+            name="image",
+            field=models.ImageField(
+                blank=True, max_length=255, upload_to=apps.chat.models.chat_image_path
+            ),
         ),
     ]

@@ -6,41 +6,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0003_uimarket_sections'),
-        ('market', '0003_trust_listing_hidden'),
+        ("catalog", "0003_uimarket_sections"),
+        ("market", "0003_trust_listing_hidden"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='listing',
-            name='delivery_minutes',
-            field=models.PositiveIntegerField(blank=True, choices=[(5, 'Моментально'), (60, 'До часа'), (1440, 'До суток'), (4320, 'До трёх дней')], null=True, verbose_name='время передачи'),
+            model_name="listing",
+            name="delivery_minutes",
+            field=models.PositiveIntegerField(
+                blank=True,
+                choices=[
+                    (5, "Моментально"),
+                    (60, "До часа"),
+                    (1440, "До суток"),
+                    (4320, "До трёх дней"),
+                ],
+                null=True,
+                verbose_name="время передачи",
+            ),
         ),
         migrations.AddField(
-            model_name='listing',
-            name='platform',
-            field=models.CharField(blank=True, choices=[('pc', 'ПК'), ('playstation', 'PlayStation'), ('xbox', 'Xbox'), ('switch', 'Nintendo Switch'), ('mobile', 'Телефон')], max_length=16, verbose_name='платформа'),
+            model_name="listing",
+            name="platform",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("pc", "ПК"),
+                    ("playstation", "PlayStation"),
+                    ("xbox", "Xbox"),
+                    ("switch", "Nintendo Switch"),
+                    ("mobile", "Телефон"),
+                ],
+                max_length=16,
+                verbose_name="платформа",
+            ),
         ),
         migrations.AddField(
-            model_name='listing',
-            name='quantity',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='количество'),
+            model_name="listing",
+            name="quantity",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="количество"),
         ),
         migrations.AddField(
-            model_name='listing',
-            name='section',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='listings', to='catalog.section', verbose_name='раздел'),
+            model_name="listing",
+            name="section",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="listings",
+                to="catalog.section",
+                verbose_name="раздел",
+            ),
         ),
         migrations.AddField(
-            model_name='listing',
-            name='server',
-            field=models.CharField(blank=True, max_length=60, verbose_name='сервер или регион'),
+            model_name="listing",
+            name="server",
+            field=models.CharField(blank=True, max_length=60, verbose_name="сервер или регион"),
         ),
         migrations.AddIndex(
-            model_name='listing',
-            index=models.Index(fields=['section', 'status', '-created_at'], name='listing_section_status'),
+            model_name="listing",
+            index=models.Index(
+                fields=["section", "status", "-created_at"], name="listing_section_status"
+            ),
         ),
     ]

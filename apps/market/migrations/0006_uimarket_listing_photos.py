@@ -6,26 +6,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('market', '0005_uimarket_watch'),
+        ("market", "0005_uimarket_watch"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ListingPhoto',
+            name="ListingPhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(max_length=255, upload_to=apps.market.watch_models.listing_photo_path)),
-                ('thumbnail', models.ImageField(max_length=255, upload_to=apps.market.watch_models.listing_photo_path)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('listing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='market.listing')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "image",
+                    models.ImageField(
+                        max_length=255, upload_to=apps.market.watch_models.listing_photo_path
+                    ),
+                ),
+                (
+                    "thumbnail",
+                    models.ImageField(
+                        max_length=255, upload_to=apps.market.watch_models.listing_photo_path
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "listing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photos",
+                        to="market.listing",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'фото объявления',
-                'verbose_name_plural': 'фото объявлений',
-                'ordering': ['position', 'pk'],
+                "verbose_name": "фото объявления",
+                "verbose_name_plural": "фото объявлений",
+                "ordering": ["position", "pk"],
             },
         ),
     ]
