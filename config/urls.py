@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
+from apps.common.media import serve_media
 from config.api import api
 
 urlpatterns = [
@@ -20,7 +20,8 @@ urlpatterns = [
 if not settings.USE_S3:
     # Uploaded images are served by the app itself (whitenoise serves only static files).
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        # perf (#16): random, never-overwritten names -> one-year immutable cache headers.
+        re_path(r"^media/(?P<path>.*)$", serve_media),
     ]
 
 handler400 = "apps.common.views.bad_request"

@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
 from django.db.models import F, Q, QuerySet
 
 from apps.accounts.models import User
 from apps.catalog.models import Game, Section
 from apps.common.errors import NotFound, PermissionDenied
 from apps.market.models import OPEN_STATUSES, Listing, ListingStatus, PurchaseRequest, Review
+from apps.market.search import search
 
 SORTS = {
     "-created_at": ("-created_at", "-pk"),
@@ -23,6 +22,16 @@ SORTS = {
     "delivery": (F("delivery_minutes").asc(nulls_last=True), "-created_at", "-pk"),
 }
 DEFAULT_SORT = "-created_at"
+# The fields a listing card shows (includes/listing_card.html): lists fetch only these.
+CARD_FIELDS = (
+    "id", "title", "price", "image", "thumbnail", "status", "created_at", "game_id", "seller_id",
+    "game__id", "game__name", "game__slug",
+    "seller__id", "seller__username", "seller__rating_sum", "seller__rating_count",
+    # issue 20 (uimarket): section chip, attributes line, avatar and online dot
+    "section_id", "server", "quantity", "delivery_minutes",
+    "section__id", "section__name", "section__slug",
+    "seller__avatar", "seller__last_active_at",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -39,29 +48,6 @@ class ListingFilters:
     platform: str = ""
     min_quantity: int | None = None
     max_delivery: int | None = None
-
-
-def _search(qs: QuerySet[Listing], text: str) -> tuple[QuerySet[Listing], bool]:
-    """Full-text search (Russian stemming) on PostgreSQL, substring search elsewhere.
-
-    Returns the queryset and whether it carries a `rank` annotation.
-    """
-    words = text.lower().split()
-    substring = Q()
-    for word in words:  # every word must occur; search_text is lower-cased in Python
-        substring &= Q(search_text__contains=word)
-    if connection.vendor != "postgresql":
-        return qs.filter(substring), False
-    vector = SearchVector("title", weight="A", config="russian") + SearchVector(
-        "description", weight="B", config="russian"
-    )
-    query = SearchQuery(text, config="russian", search_type="websearch")
-    # Stemmed matches ("мечи" finds "меч"), plus substrings for names like "AK-47".
-    # Match with @@ (ts_rank is never exactly 0, so "rank > 0" would match everything).
-    qs = qs.annotate(document=vector, rank=SearchRank(vector, query)).filter(
-        Q(document=query) | substring
-    )
-    return qs, True
 
 
 def _filter_sections(qs: QuerySet[Listing], f: ListingFilters) -> QuerySet[Listing]:
@@ -91,8 +77,10 @@ def server_list_for(*, game: Game, section: Section | None = None) -> list[str]:
 def listing_list_active(*, filters: ListingFilters | None = None) -> QuerySet[Listing]:
     """Active listings for the home and game pages, filtered and sorted."""
     f = filters or ListingFilters()
-    qs = Listing.objects.filter(status=ListingStatus.ACTIVE).select_related(
-        "game", "seller", "section"
+    qs = (
+        Listing.objects.filter(status=ListingStatus.ACTIVE)
+        .select_related("game", "seller", "section")
+        .only(*CARD_FIELDS)  # what a card shows, not descriptions or profiles (perf, #16)
     )
     if f.game is not None:
         qs = qs.filter(game=f.game)
@@ -101,11 +89,10 @@ def listing_list_active(*, filters: ListingFilters | None = None) -> QuerySet[Li
     if f.max_price is not None:
         qs = qs.filter(price__lte=f.max_price)
     qs = _filter_sections(qs, f)
-    ranked = False
     if f.search.strip():
-        qs, ranked = _search(qs, f.search.strip())
-    if ranked and not f.sort:
-        return qs.order_by("-rank", "-created_at", "-pk")
+        qs = search(qs, f.search.strip())  # indexed full text, typos too (apps/market/search.py)
+        if not f.sort:
+            return qs.order_by("-rank", "-created_at", "-pk")
     return qs.order_by(*SORTS.get(f.sort or DEFAULT_SORT, SORTS[DEFAULT_SORT]))
 
 

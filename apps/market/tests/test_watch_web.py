@@ -167,7 +167,10 @@ def test_save_search_button_shows_on_filtered_pages(client, other):
     client.force_login(other)
     body = client.get("/game/dota-2/", {"section": "predmety"}, **HTML).content.decode()
     assert "Сохранить поиск" in body
-    assert 'name="scope" value="dota-2"' in body
+    assert "/searches/save/?scope=dota-2&amp;section=predmety" in body
+    confirm = client.get("/searches/save/", {"scope": "dota-2", "section": "predmety"}, **HTML)
+    assert "Dota 2 · Предметы" in confirm.content.decode()
+    assert not SavedSearch.objects.exists()  # the GET only asks
     assert "Сохранить поиск" not in client.get("/game/dota-2/", **HTML).content.decode()
 
 

@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -16,6 +18,7 @@ from apps.chat.reply_time import reply_time_label, typical_reply_minutes
 from apps.chat.selectors import conversation_find_for_listing
 from apps.common.errors import DomainError, ValidationFailed
 from apps.market import selectors, services
+from apps.market.caching import cached_fragment, game_counts
 from apps.market.forms import GameFilterForm, HomeFilterForm, ListingEditForm, ListingForm
 from apps.market.models import Favourite, ListingStatus
 from apps.market.services.listings import ATTRIBUTE_FIELDS, SELLER_STATUSES
@@ -23,26 +26,26 @@ from apps.market.web import error_page, paginate
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    form = HomeFilterForm(request.GET or None)
-    filters = form.filters() if request.GET else {}
-    listings = selectors.listing_list_active(filters=selectors.ListingFilters(**filters))
-    page = paginate(request, listings)
-    games = Game.objects.annotate(
-        active_count=Count(
-            "market_listings", filter=Q(market_listings__status=ListingStatus.ACTIVE)
+    def content() -> str:
+        form = HomeFilterForm(request.GET or None)
+        filters = form.filters() if request.GET else {}
+        listings = selectors.listing_list_active(filters=selectors.ListingFilters(**filters))
+        featured = set(
+            Game.objects.filter(sort_order__lt=FEATURED_ORDER_LIMIT).values_list("pk", flat=True)
         )
-    ).filter(Q(sort_order__lt=FEATURED_ORDER_LIMIT) | Q(active_count__gt=0))  # not all 800
-    return render(
-        request,
-        "market/home.html",
-        {
+        context = {
             "form": form,
-            "page": page,
-            "games": games,
+            "page": paginate(request, listings),
+            # featured games and games with listings, not all 800 (issue 20)
+            "games": [g for g in game_counts() if g.active_count or g.pk in featured],
             "filtered": bool(filters),
             "selected_game": filters.get("game"),
-        },
-    )
+        }
+        return render_to_string("market/_home_content.html", context, request)
+
+    # The same for every visitor: rendered once per query string (apps/market/caching.py).
+    html = mark_safe(cached_fragment(request, "home", content))  # noqa: S308 - our own render
+    return render(request, "market/home.html", {"content_html": html})
 
 
 @require_GET
@@ -68,22 +71,29 @@ def game_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def game_detail(request: HttpRequest, slug: str) -> HttpResponse:
     game = get_object_or_404(Game, slug=slug)
-    form = GameFilterForm(request.GET or None, game=game)
-    filters = form.filters() if request.GET else {}
-    listings = selectors.listing_list_active(filters=selectors.ListingFilters(game=game, **filters))
-    section = filters.get("section")
-    return render(
-        request,
-        "market/game_detail.html",
-        {
+
+    def listings() -> str:
+        form = GameFilterForm(request.GET or None, game=game)
+        filters = form.filters() if request.GET else {}
+        qs = selectors.listing_list_active(filters=selectors.ListingFilters(game=game, **filters))
+        section = filters.get("section")
+        context = {
             "game": game,
             "form": form,
             "filtered": bool(filters),
             "sections": game.sections.all(),
             "selected_section": section,
             "servers": selectors.server_list_for(game=game, section=section),
-            "page": paginate(request, listings),
-        },
+            "page": paginate(request, qs),
+        }
+        return render_to_string("market/_game_listings.html", context, request)
+
+    html = mark_safe(cached_fragment(request, "game", listings))  # noqa: S308 - our own render
+    section = game.sections.filter(slug=request.GET.get("section", "")).first()
+    return render(
+        request,
+        "market/game_detail.html",
+        {"game": game, "listings_html": html, "selected_section": section},
     )
 
 
@@ -113,9 +123,15 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = None
     if user.is_authenticated and not is_seller:
         conversation = conversation_find_for_listing(listing_id=listing.pk, buyer=user)
-    similar = selectors.listing_list_active(
-        filters=selectors.ListingFilters(game=listing.game)
-    ).exclude(pk=listing.pk)[:4]
+
+    def similar() -> str:
+        rows = selectors.listing_list_active(
+            filters=selectors.ListingFilters(game=listing.game)
+        ).exclude(pk=listing.pk)[:4]
+        return render_to_string(
+            "market/_similar.html", {"listing": listing, "similar": rows}, request
+        )
+
     return render(
         request,
         "market/listing_detail.html",
@@ -128,7 +144,8 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if is_seller
             else [],
             "conversation": conversation,
-            "similar": similar,
+            # The same for everyone: cached like the home page (apps/market/caching.py).
+            "similar_html": mark_safe(cached_fragment(request, "similar", similar)),  # noqa: S308
             "reply_time": reply_time_label(typical_reply_minutes(user_id=listing.seller_id)),
             "is_favourite": user.is_authenticated
             and Favourite.objects.filter(user=user, listing=listing).exists(),

@@ -8,12 +8,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.catalog.models import Game
 from apps.common.errors import DomainError
 from apps.market import selectors
 from apps.market.models import Favourite, SavedSearch
+from apps.market.search_params import search_filters, search_name
 from apps.market.services import watch
 from apps.market.web import error_page, paginate
 
@@ -70,10 +71,15 @@ def favourite_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def saved_search_create(request: HttpRequest) -> HttpResponse:
-    slug = request.POST.get("scope", "")
+    """GET (the link on a filtered page, same for every visitor) asks; POST saves."""
+    data = request.POST if request.method == "POST" else request.GET
+    slug = data.get("scope", "")
     game = get_object_or_404(Game, slug=slug) if slug else None
+    if request.method == "GET":
+        name = search_name(search_filters(data, game=game, keep_raw=True), game=game)
+        return render(request, "market/saved_search_confirm.html", {"name": name})
     try:
         search = watch.saved_search_create(user=request.user, params=request.POST, game=game)
     except DomainError as exc:
