@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "apps.common.input_guard.InputGuardMiddleware",
     # secrobust: a Redis outage on a web page is the 503 page, not a 500
     "apps.common.outage.OutageMiddleware",
+    # LootLink online status (uimarket): signed-in web visits mark the user active
+    "apps.accounts.presence.PresenceMiddleware",
     "apps.common.overload.OverloadMiddleware",  # perf: innermost, no DB connection -> 503
 ]
 

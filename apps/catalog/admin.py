@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.catalog.models import Category, CategoryVersion, Game
+from apps.catalog.models import Category, CategoryVersion, Game, Section
 
 
 @admin.register(CategoryVersion)
@@ -19,3 +19,11 @@ class CategoryAdmin(admin.ModelAdmin):
 class GameAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "sort_order")
     prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ("name", "game", "kind", "slug", "sort_order")
+    list_filter = ("kind",)
+    search_fields = ("name", "game__name")
+    list_select_related = ("game",)

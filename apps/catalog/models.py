@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from apps.catalog.sections import KIND_ATTRIBUTES
+
 
 class ExchangeType(models.TextChoices):
     PERMANENT = "PERMANENT", "Постоянный обмен"
@@ -70,3 +72,31 @@ class Game(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Section(models.Model):
+    """A section of a game on LootLink ("Аккаунты", "Робуксы", "Буст MMR").
+
+    `kind` (see apps/catalog/sections.py) decides which listing attributes matter here.
+    """
+
+    game = models.ForeignKey(Game, on_delete=models.CASCADE, related_name="sections")
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=64)
+    kind = models.CharField(max_length=16, default="other")
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["game", "sort_order", "pk"]
+        verbose_name = "раздел игры"
+        verbose_name_plural = "разделы игр"
+        constraints = [
+            models.UniqueConstraint(fields=["game", "slug"], name="section_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.game} / {self.name}"
+
+    @property
+    def attributes(self) -> tuple[str, ...]:
+        return KIND_ATTRIBUTES.get(self.kind, ())

@@ -6,10 +6,17 @@ key) makes both `/chat/start/<listing_id>/` and FreeMarket's chain chats idempot
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+
+def chat_image_path(instance: Message, filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"chat/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{ext}"
 
 
 class ParticipantRole(models.TextChoices):
@@ -90,6 +97,9 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_messages"
     )
     content = models.TextField(_("сообщение"), max_length=4000)
+    # An attached picture, checked and re-encoded like listing photos; served only to the
+    # conversation's participants (chat:attachment), never by a public media URL in the page.
+    image = models.ImageField(upload_to=chat_image_path, max_length=255, blank=True)
     # Meaningful for two-party chats: the other participant has seen it.
     is_read = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

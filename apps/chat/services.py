@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
@@ -13,6 +15,7 @@ from apps.accounts.blocks import users_blocked
 from apps.accounts.models import User
 from apps.chat.models import Conversation, ConversationParticipant, Message, ParticipantRole
 from apps.common.errors import InvalidState, PermissionDenied, ValidationFailed
+from apps.market.images import image_process
 from apps.market.models import Listing
 from apps.notifications.models import Notification
 from apps.notifications.services import notify
@@ -111,6 +114,8 @@ def _notify_recipients(conversation: Conversation, message: Message) -> None:
         ).values_list("user_id", flat=True)
     )
     preview = message.content if len(message.content) <= 80 else message.content[:79] + "…"
+    if message.image and not preview:
+        preview = "📷 Фото"
     topic = f" («{conversation.title}»)" if conversation.title else ""
     for user_id in recipients:
         if user_id in already:
@@ -127,21 +132,38 @@ def _notify_recipients(conversation: Conversation, message: Message) -> None:
         )
 
 
-@transaction.atomic
-def message_send(*, conversation: Conversation, sender: User, content: str) -> Message:
-    """Post a message; the sender's unread messages here become read, the others are notified."""
+def message_send(
+    *,
+    conversation: Conversation,
+    sender: User,
+    content: str,
+    image: UploadedFile | None = None,
+) -> Message:
+    """Post a message (text, a picture or both); the sender's unread messages here become
+    read, the others are notified. A picture is checked and re-encoded before the transaction."""
     content = (content or "").strip()
-    if not content:
+    if not content and image is None:
         raise ValidationFailed("Сообщение не может быть пустым", code="empty_message")
     if len(content) > MAX_MESSAGE:
         raise ValidationFailed(f"Сообщение длиннее {MAX_MESSAGE} символов", code="long_message")
+    picture = image_process(image, thumb_size=(8, 8)).image if image is not None else None
+    return _message_save(conversation=conversation, sender=sender, content=content, picture=picture)
+
+
+@transaction.atomic
+def _message_save(
+    *, conversation: Conversation, sender: User, content: str, picture: ContentFile | None
+) -> Message:
     if not conversation.participants.filter(user=sender).exists():
         raise PermissionDenied("Вы не участник этой беседы", code="not_participant")
     others = conversation.participants.exclude(user=sender).values_list("user_id", flat=True)
     if not conversation.is_group and any(users_blocked(sender.pk, uid) for uid in others):
         # the same words whichever side blocked: the blocked one is not told
         raise InvalidState(UNAVAILABLE, code="chat_unavailable")
-    message = Message.objects.create(conversation=conversation, sender=sender, content=content)
+    message = Message(conversation=conversation, sender=sender, content=content)
+    if picture is not None:
+        message.image.save(picture.name, picture, save=False)
+    message.save()
     Conversation.objects.filter(pk=conversation.pk).update(updated_at=message.created_at)
     conversation_mark_read(conversation=conversation, user=sender, up_to=message)
     _notify_recipients(conversation, message)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -28,6 +29,7 @@ def _message_json(message: Message, me) -> dict:
         "created_at": _iso(message.created_at),
         "is_read": message.is_read,
         "is_mine": message.sender_id == me.pk,
+        "image_url": reverse("chat:attachment", args=[message.pk]) if message.image else "",
     }
 
 
@@ -64,6 +66,7 @@ def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 conversation=conversation,
                 sender=request.user,
                 content=request.POST.get("content", ""),
+                image=request.FILES.get("image"),
             )
         except DomainError as exc:
             if _wants_json(request):
@@ -137,3 +140,17 @@ def conversation_start(request: HttpRequest, listing_id: int) -> HttpResponse:
     except DomainError as exc:
         return error_page(request, exc)
     return redirect(conversation)
+
+
+@login_required
+@require_GET
+def message_attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """A chat picture, for the conversation's participants only (others: 404)."""
+    message = Message.objects.filter(pk=pk).exclude(image="").first()
+    if message is None:
+        raise Http404(_("Вложение не найдено"))
+    _gate(request, message.conversation_id)  # the participant check: outsiders get 404
+    response = FileResponse(message.image.open("rb"))
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -5,9 +5,11 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from apps.catalog.models import Game
+from apps.catalog.models import Game, Section
+from apps.catalog.sections import DELIVERY_CHOICES, KIND_CHOICES, PLATFORM_CHOICES
 from apps.market.formatting import NBSP, format_rub
 from apps.market.models import PRICE_MAX, PRICE_MIN, ListingStatus
 
@@ -40,11 +42,30 @@ class RubleField(forms.DecimalField):
             raise forms.ValidationError(_("Введите число")) from exc
 
 
+class CountField(forms.IntegerField):
+    """A whole number typed the Russian way: "5 000" (spaces or no-break spaces between groups)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return f"{value:,}".replace(",", " ")
+        return super().prepare_value(value)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+        return super().to_python(value)
+
+
 SORT_CHOICES = [
     ("-created_at", _("Сначала новые")),
     ("created_at", _("Сначала старые")),
     ("price", _("Сначала дешёвые")),
     ("-price", _("Сначала дорогие")),
+    ("delivery", _("Быстрая передача")),
 ]
 
 
@@ -74,7 +95,153 @@ class ListingFilterForm(forms.Form):
         return data
 
 
-class ListingForm(forms.Form):
+def section_label(section: Section) -> str:
+    return section.name
+
+
+class SectionFilterMixin(forms.Form):
+    """Attribute filters shared by the home page and the game pages."""
+
+    server = forms.CharField(label=_("Сервер или регион"), required=False, max_length=60)
+    platform = forms.ChoiceField(
+        label=_("Платформа"), choices=[("", _("Любая")), *PLATFORM_CHOICES], required=False
+    )
+    min_quantity = CountField(label=_("Количество от"), required=False, min_value=1)
+    max_delivery = forms.TypedChoiceField(
+        label=_("Время передачи"),
+        choices=[("", _("Любое")), *DELIVERY_CHOICES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+
+class HomeFilterForm(SectionFilterMixin, ListingFilterForm):
+    """The home page: filters across games by the kind of section ("Аккаунты", "Валюта"...)."""
+
+    kind = forms.ChoiceField(
+        label=_("Раздел"), choices=[("", _("Все разделы")), *KIND_CHOICES], required=False
+    )
+    field_order = [
+        "search",
+        "game",
+        "kind",
+        "server",
+        "platform",
+        "min_quantity",
+        "max_delivery",
+        "min_price",
+        "max_price",
+        "sort",
+    ]
+
+
+class GameFilterForm(SectionFilterMixin, ListingFilterForm):
+    """A game page: its own sections (by slug in the URL query) and the attribute filters."""
+
+    section = forms.ModelChoiceField(
+        label=_("Раздел"),
+        queryset=Section.objects.none(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Все разделы"),
+    )
+    field_order = [
+        "search",
+        "section",
+        "server",
+        "platform",
+        "min_quantity",
+        "max_delivery",
+        "min_price",
+        "max_price",
+        "sort",
+    ]
+
+    def __init__(self, *args, game: Game, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["game"]
+        self.fields["section"].queryset = game.sections.all()
+        self.fields["section"].label_from_instance = section_label
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """Several files under one name (the extra photos); each is checked by the service."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleImageInput(attrs={"accept": IMAGE_ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleImageField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+class ListingAttributesForm(forms.Form):
+    """The optional section and attributes of a listing (new fields beyond the contract)."""
+
+    section = forms.ModelChoiceField(
+        label=_("Раздел"),
+        queryset=Section.objects.none(),
+        required=False,
+        empty_label=_("Выберите раздел"),
+    )
+    server = forms.CharField(
+        label=_("Сервер или регион"),
+        required=False,
+        max_length=60,
+        help_text=_("Для аккаунтов, валюты, предметов и буста: например, EU West или RU"),
+    )
+    platform = forms.ChoiceField(
+        label=_("Платформа"), choices=[("", _("Не важно")), *PLATFORM_CHOICES], required=False
+    )
+    quantity = CountField(
+        label=_("Количество"),
+        required=False,
+        min_value=1,
+        max_value=2_000_000_000,
+        help_text=_("Для валюты и предметов: сколько единиц в лоте"),
+    )
+    delivery_minutes = forms.TypedChoiceField(
+        label=_("Время передачи"),
+        choices=[("", _("Не указано")), *DELIVERY_CHOICES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    photos = MultipleImageField(
+        label=_("Дополнительные фото"),
+        required=False,
+        help_text=_("До 7 фото к главному (всего 8): JPEG, PNG, WebP или GIF, до 5 МБ каждое"),
+    )
+
+    def set_game(self, game_id) -> None:
+        """Offer the chosen game's sections only (none until a game is chosen)."""
+        if game_id:
+            self.fields["section"].queryset = Section.objects.filter(game_id=game_id)
+        self.fields["section"].label_from_instance = section_label
+
+
+class ListingForm(ListingAttributesForm):
+    field_order = [
+        "game",
+        "section",
+        "title",
+        "description",
+        "price",
+        "server",
+        "platform",
+        "quantity",
+        "delivery_minutes",
+        "image",
+        "photos",
+    ]
     game = forms.ModelChoiceField(
         label=_("Игра"), queryset=Game.objects.all(), empty_label=_("Выберите игру")
     )
@@ -93,9 +260,25 @@ class ListingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["title"].widget.attrs["placeholder"] = _("Например: AK-47 | Redline (FT)")
         self.fields["price"].widget.attrs["placeholder"] = "1500,00"
+        self.fields["game"].widget.attrs["data-sections-url"] = reverse("market:game_sections")
+        game_id = self.data.get("game") if self.is_bound else self.initial.get("game")
+        self.set_game(game_id if str(game_id or "").isdigit() else None)
 
 
-class ListingEditForm(forms.Form):
+class ListingEditForm(ListingAttributesForm):
+    field_order = [
+        "title",
+        "description",
+        "price",
+        "section",
+        "server",
+        "platform",
+        "quantity",
+        "delivery_minutes",
+        "image",
+        "photos",
+        "status",
+    ]
     title = forms.CharField(label=_("Название"), max_length=120)
     description = forms.CharField(
         label=_("Описание"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})

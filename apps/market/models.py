@@ -12,6 +12,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from apps.catalog.sections import DELIVERY_CHOICES, PLATFORM_CHOICES
+
 PRICE_MIN = Decimal("1.00")
 PRICE_MAX = Decimal("10000000.00")
 
@@ -46,6 +48,22 @@ class Listing(models.Model):
     )
     title = models.CharField(_("название"), max_length=120)
     description = models.TextField(_("описание"), max_length=5000)
+    # The game's section and the attributes that matter in it (all optional; see
+    # apps/catalog/sections.py for which section kind asks for which attribute).
+    section = models.ForeignKey(
+        "catalog.Section",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="listings",
+        verbose_name=_("раздел"),
+    )
+    server = models.CharField(_("сервер или регион"), max_length=60, blank=True)
+    platform = models.CharField(_("платформа"), max_length=16, choices=PLATFORM_CHOICES, blank=True)
+    quantity = models.PositiveIntegerField(_("количество"), null=True, blank=True)
+    delivery_minutes = models.PositiveIntegerField(
+        _("время передачи"), choices=DELIVERY_CHOICES, null=True, blank=True
+    )
     price = models.DecimalField(
         _("цена, ₽"),
         max_digits=12,
@@ -75,6 +93,9 @@ class Listing(models.Model):
             models.Index(fields=["game", "status", "-created_at"], name="listing_game_status"),
             models.Index(fields=["status", "price"], name="listing_status_price"),
             models.Index(fields=["seller", "-created_at"], name="listing_seller_created"),
+            models.Index(
+                fields=["section", "status", "-created_at"], name="listing_section_status"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -245,3 +266,7 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer_id} → {self.reviewed_user_id}: {self.rating}"
+
+
+# Favourites and saved searches live in their own module; importing them registers the models.
+from apps.market.watch_models import Favourite, ListingPhoto, SavedSearch  # noqa: E402, F401

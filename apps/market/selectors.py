@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from apps.accounts.models import User
-from apps.catalog.models import Game
+from apps.catalog.models import Game, Section
 from apps.common.errors import NotFound, PermissionDenied
 from apps.market.models import OPEN_STATUSES, Listing, ListingStatus, PurchaseRequest, Review
 from apps.market.search import search
@@ -18,6 +18,8 @@ SORTS = {
     "created_at": ("created_at", "pk"),
     "price": ("price", "pk"),
     "-price": ("-price", "-pk"),
+    # fastest delivery first; listings that do not say come last
+    "delivery": (F("delivery_minutes").asc(nulls_last=True), "-created_at", "-pk"),
 }
 DEFAULT_SORT = "-created_at"
 # The fields a listing card shows (includes/listing_card.html): lists fetch only these.
@@ -25,6 +27,10 @@ CARD_FIELDS = (
     "id", "title", "price", "image", "thumbnail", "status", "created_at", "game_id", "seller_id",
     "game__id", "game__name", "game__slug",
     "seller__id", "seller__username", "seller__rating_sum", "seller__rating_count",
+    # issue 20 (uimarket): section chip, attributes line, avatar and online dot
+    "section_id", "server", "quantity", "delivery_minutes",
+    "section__id", "section__name", "section__slug",
+    "seller__avatar", "seller__last_active_at",
 )  # fmt: skip
 
 
@@ -35,6 +41,37 @@ class ListingFilters:
     max_price: Decimal | None = None
     search: str = ""
     sort: str = ""
+    # sections and their attributes (apps/catalog/sections.py)
+    section: Section | None = None
+    kind: str = ""
+    server: str = ""
+    platform: str = ""
+    min_quantity: int | None = None
+    max_delivery: int | None = None
+
+
+def _filter_sections(qs: QuerySet[Listing], f: ListingFilters) -> QuerySet[Listing]:
+    if f.section is not None:
+        qs = qs.filter(section=f.section)
+    if f.kind:
+        qs = qs.filter(section__kind=f.kind)
+    if f.server.strip():
+        qs = qs.filter(server__iexact=f.server.strip())
+    if f.platform:
+        qs = qs.filter(platform=f.platform)
+    if f.min_quantity is not None:
+        qs = qs.filter(quantity__gte=f.min_quantity)
+    if f.max_delivery is not None:
+        qs = qs.filter(delivery_minutes__lte=f.max_delivery)
+    return qs
+
+
+def server_list_for(*, game: Game, section: Section | None = None) -> list[str]:
+    """Servers/regions sellers named in the game's (or section's) active listings."""
+    qs = Listing.objects.filter(game=game, status=ListingStatus.ACTIVE).exclude(server="")
+    if section is not None:
+        qs = qs.filter(section=section)
+    return sorted(set(qs.values_list("server", flat=True)[:500]), key=str.lower)
 
 
 def listing_list_active(*, filters: ListingFilters | None = None) -> QuerySet[Listing]:
@@ -42,7 +79,7 @@ def listing_list_active(*, filters: ListingFilters | None = None) -> QuerySet[Li
     f = filters or ListingFilters()
     qs = (
         Listing.objects.filter(status=ListingStatus.ACTIVE)
-        .select_related("game", "seller")
+        .select_related("game", "seller", "section")
         .only(*CARD_FIELDS)  # what a card shows, not descriptions or profiles (perf, #16)
     )
     if f.game is not None:
@@ -51,6 +88,7 @@ def listing_list_active(*, filters: ListingFilters | None = None) -> QuerySet[Li
         qs = qs.filter(price__gte=f.min_price)
     if f.max_price is not None:
         qs = qs.filter(price__lte=f.max_price)
+    qs = _filter_sections(qs, f)
     if f.search.strip():
         qs = search(qs, f.search.strip())  # indexed full text, typos too (apps/market/search.py)
         if not f.sort:
@@ -59,7 +97,7 @@ def listing_list_active(*, filters: ListingFilters | None = None) -> QuerySet[Li
 
 
 def listing_get(*, pk: int) -> Listing:
-    listing = Listing.objects.select_related("game", "seller").filter(pk=pk).first()
+    listing = Listing.objects.select_related("game", "seller", "section").filter(pk=pk).first()
     if listing is None:
         raise NotFound("Объявление не найдено", code="listing_not_found")
     return listing

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from apps.market.services.deals import purchase_requests_auto_confirm
+from apps.market.watch_tasks import saved_searches_match  # noqa: F401  (registers the task)
 
 
 @shared_task(name="market.deals_auto_confirm")

@@ -35,6 +35,8 @@ KINDS: dict[str, Kind] = {
         Kind("messages", _("Сообщения в чатах"), email=False),
         Kind("disputes", _("Споры")),
         Kind("reviews", _("Отзывы и оценки"), email=False),
+        # LootLink favourites (price drops) and saved searches (new listings): uimarket
+        Kind("watchlist", _("Избранное и сохранённые поиски")),
         Kind("other", _("Прочее"), telegram=False, email=False),
     ]
 }
@@ -50,6 +52,7 @@ PREFIX_KIND = [
     ("proposal_", "proposal_updates"),
     ("deal_", "deals"),
     ("dispute", "disputes"),
+    ("watch_", "watchlist"),
 ]
 # Types whose Telegram message carries the "Принять" / "Отказаться" buttons.
 PROPOSAL_TYPES = {"bilateral_match", "chain_proposed"}

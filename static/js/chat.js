@@ -11,6 +11,10 @@
   var busy = false;
   var timeFmt = new Intl.DateTimeFormat("ru-RU", {hour: "2-digit", minute: "2-digit"});
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var picker = document.getElementById("chat-image");
+  if (picker) {
+    picker.addEventListener("change", function () { form.classList.toggle("has-file", picker.files.length > 0); });
+  }
 
   function scrollDown() { log.scrollTop = log.scrollHeight; }
   scrollDown();
@@ -28,11 +32,25 @@
       author.textContent = m.sender;
       bubble.appendChild(author);
     }
-    var text = document.createElement("span");
-    text.className = "bubble-text";
-    text.textContent = m.content;  // textContent: never HTML from a message
-    text.style.whiteSpace = "pre-wrap";
-    bubble.appendChild(text);
+    if (m.image_url) {
+      var link = document.createElement("a");
+      link.className = "bubble-image";
+      link.href = m.image_url;
+      link.target = "_blank";
+      link.rel = "noopener";
+      var img = document.createElement("img");
+      img.src = m.image_url;
+      img.alt = "Фото в сообщении";
+      link.appendChild(img);
+      bubble.appendChild(link);
+    }
+    if (m.content) {
+      var text = document.createElement("span");
+      text.className = "bubble-text";
+      text.textContent = m.content;  // textContent: never HTML from a message
+      text.style.whiteSpace = "pre-wrap";
+      bubble.appendChild(text);
+    }
     var meta = document.createElement("span");
     meta.className = "bubble-meta";
     meta.textContent = timeFmt.format(new Date(m.created_at));
@@ -87,11 +105,13 @@
   form.addEventListener("submit", function (e) {
     e.preventDefault();
     var content = input.value.trim();
-    if (!content) { return; }
-    var button = form.querySelector("button");
+    var file = picker && picker.files.length ? picker.files[0] : null;
+    if (!content && !file) { return; }
+    var button = form.querySelector("button[type=submit]");
     button.disabled = true;
     var body = new FormData();
     body.append("content", content);
+    if (file) { body.append("image", file); }
     fetch(form.action, {method: "POST", body: body, credentials: "same-origin",
                         headers: {"Accept": "application/json", "X-CSRFToken": csrf}})
       .then(function (r) { return r.json().then(function (data) { return {ok: r.ok, data: data}; }); })
@@ -99,6 +119,7 @@
         if (!res.ok) { window.LootLink.toast(res.data.detail || "Не удалось отправить сообщение"); return; }
         render(res.data.message);
         input.value = "";
+        if (picker) { picker.value = ""; form.classList.remove("has-file"); }
         input.style.height = "auto";
         scrollDown();
       })

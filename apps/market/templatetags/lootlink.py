@@ -10,8 +10,9 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from apps.accounts.presence import presence_of
 from apps.chat.selectors import unread_message_count
-from apps.market.formatting import format_rub
+from apps.market.formatting import format_int, format_rub
 
 register = template.Library()
 
@@ -32,6 +33,12 @@ STATUS_TONES = {
 @register.filter
 def rub(value) -> str:
     return format_rub(value)
+
+
+@register.filter
+def num(value) -> str:
+    """12 500: Russian grouping for counts and quantities."""
+    return format_int(value)
 
 
 @register.simple_tag
@@ -98,6 +105,36 @@ def initial(user) -> str:
 
 
 @register.simple_tag
+def presence(user, dot_only: bool = False) -> SafeString | str:
+    """Online status of a person: a green dot and "В сети", or a coarse "был(а) …"."""
+    online, label = presence_of(getattr(user, "last_active_at", None))
+    if not label:
+        return ""
+    if dot_only:
+        if not online:
+            return ""
+        return format_html(
+            '<span class="presence-dot" title="{}"><span class="visually-hidden">{}</span></span>',
+            label,
+            label,
+        )
+    return format_html('<span class="presence{}">{}</span>', " is-online" if online else "", label)
+
+
+@register.simple_tag
+def avatar(user, size: str = "sm") -> SafeString:
+    """A person's uploaded avatar, or their initial when they have none (issue 20)."""
+    image = getattr(user, "avatar", None)
+    if image:
+        return format_html(
+            '<span class="avatar avatar-{}"><img src="{}" alt="" loading="lazy"></span>',
+            size,
+            image.url,
+        )
+    return format_html('<span class="avatar avatar-{}">{}</span>', size, initial(user))
+
+
+@register.simple_tag
 def when(value, style: str = "datetime") -> SafeString | str:
     """A <time> in ISO 8601 UTC, shown in the site's zone and re-rendered by site.js in the
     browser's own zone (style: datetime, date or relative)."""
@@ -132,4 +169,4 @@ def ru_plural(value, forms: str) -> str:
         word = few
     else:
         word = many
-    return f"{value} {word}"
+    return f"{format_int(int(value))} {word}"  # 1 500 объявлений: grouped like prices

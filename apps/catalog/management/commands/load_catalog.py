@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from apps.catalog.loader import load_categories, load_games
+from apps.catalog.loader import load_categories, load_game_catalog, load_games
 
 
 class Command(BaseCommand):
@@ -8,5 +8,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         categories = load_categories()
-        games = load_games()
-        self.stdout.write(f"catalog: {categories} categories, {games} games")
+        load_games()
+        games, sections = load_game_catalog()
+        self.stdout.write(f"catalog: {categories} categories, {games} games, {sections} sections")
