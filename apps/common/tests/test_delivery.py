@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -58,6 +59,8 @@ def test_uploaded_images_are_cached_for_a_year(client, settings, tmp_path):
 
 def test_production_static_storage_is_content_hashed_and_compressed():
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "TESTING"}}
+    # production settings with a DATABASE_URL refuse to start without a configured key
+    env["SECRET_KEY"] = secrets.token_urlsafe(48)
     code = (
         "import config.settings as s; print(s.STORAGES['staticfiles']['BACKEND']); "
         "m = s.MIDDLEWARE; print(m.index('apps.common.compression.CompressionMiddleware')); "
