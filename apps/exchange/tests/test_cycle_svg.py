@@ -17,7 +17,7 @@ def _detail(n: int) -> dict:
         {
             "giver_id": i + 1,
             "receiver_id": (i + 1) % n + 1,
-            "offer": {"name": "Очень длинное название предмета номер %d" % i},
+            "offer": {"name": f"Очень длинное название предмета номер {i}"},
         }
         for i in range(n)
     ]
@@ -45,7 +45,8 @@ def test_labels_do_not_overlap_each_other_or_nodes(n):
     for a, b in itertools.combinations(boxes, 2):
         assert not _overlap(a, b)
     for box in boxes:
-        assert 0 <= box[0] and box[2] <= SIZE and 0 <= box[1] and box[3] <= SIZE
+        assert box[0] >= 0 and box[1] >= 0
+        assert box[2] <= SIZE and box[3] <= SIZE
         for node in svg["nodes"]:
             nearest_x = min(max(node.x, box[0]), box[2])
             nearest_y = min(max(node.y, box[1]), box[3])
