@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Avg, Count, Prefetch, QuerySet
 
 from apps.common.errors import NotFound
 from apps.common.pagination import PageParams, paginate
@@ -12,6 +12,7 @@ from apps.exchange.models import (
     ProposalKind,
     ProposalLeg,
     ProposalParticipant,
+    ProposalRating,
     ProposalStatus,
 )
 from apps.exchange.proposal_messages import contact_of
@@ -191,3 +192,11 @@ def active_exchanges_for_cabinet(*, user) -> list[dict]:
             }
         )
     return out
+
+
+def exchange_rating_summary(*, user_id: int) -> tuple[float, int]:
+    """FreeMarket exchange ratings only (average, count), shown apart from LootLink reviews."""
+    row = ProposalRating.objects.filter(rated_id=user_id).aggregate(
+        avg=Avg("score"), n=Count("id")
+    )
+    return round(float(row["avg"] or 0), 2), row["n"]

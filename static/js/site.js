@@ -106,6 +106,30 @@
     filters.removeAttribute("open");
   }
 
+  // --- Mobile navigation: the menu button opens the main nav as a list (issue 20). ---------
+  var navToggle = document.querySelector("[data-nav-toggle]");
+  if (navToggle) {
+    var header = navToggle.closest(".site-header");
+    navToggle.addEventListener("click", function () {
+      var open = header.classList.toggle("nav-open");
+      navToggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && header.classList.contains("nav-open")) {
+        header.classList.remove("nav-open");
+        navToggle.setAttribute("aria-expanded", "false");
+        navToggle.focus();
+      }
+    });
+    // A dot on the closed menu when a badge inside it (messages, notifications) is non-zero.
+    var dot = navToggle.querySelector("[data-nav-dot]");
+    var syncDot = function () {
+      dot.hidden = !document.querySelector("#main-nav .count:not([hidden])");
+    };
+    syncDot();
+    new MutationObserver(syncDot).observe(document.getElementById("main-nav"), {subtree: true, attributes: true, attributeFilter: ["hidden"]});
+  }
+
   document.querySelectorAll("input[type=file][accept^='image/']").forEach(function (input) {
     var zone = document.createElement("label");
     zone.className = "file-drop";
