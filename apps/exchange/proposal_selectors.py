@@ -196,7 +196,5 @@ def active_exchanges_for_cabinet(*, user) -> list[dict]:
 
 def exchange_rating_summary(*, user_id: int) -> tuple[float, int]:
     """FreeMarket exchange ratings only (average, count), shown apart from LootLink reviews."""
-    row = ProposalRating.objects.filter(rated_id=user_id).aggregate(
-        avg=Avg("score"), n=Count("id")
-    )
+    row = ProposalRating.objects.filter(rated_id=user_id).aggregate(avg=Avg("score"), n=Count("id"))
     return round(float(row["avg"] or 0), 2), row["n"]
