@@ -69,7 +69,7 @@ def cycle_layout(detail: dict, *, viewer_id: int) -> dict:
         olen = math.hypot(ox, oy)
         if olen < 1:  # two people facing each other: bend sideways
             ox, oy, olen = -uy, ux, 1.0
-        bend = 28 if n == 2 else 22
+        bend = 40 if n == 2 else 22
         cx, cy = mx + ox / olen * bend, my + oy / olen * bend
         edges.append(
             Edge(

@@ -92,3 +92,77 @@ def test_freemarket_pages_fit_a_phone(live_server, chromium, artifacts):
     assert nav_rows(page) == 1 and not page.locator("[data-nav-toggle]").is_visible()
     page.goto(base + "/exchange/proposals/")
     page.screenshot(path=str(artifacts / "uibarter-proposals-desktop.png"), full_page=True)
+
+
+def test_barterer_opens_an_offer_page_and_sends_a_direct_proposal(live_server, chromium, artifacts):
+    from apps.exchange.models import ListingItem, Proposal, ProposalStatus
+    from tests.browser.conftest import make_user
+
+    make_user("dana"), make_user("erik")
+    base = live_server.url
+    # Different categories: the engine finds nothing by itself, the people do.
+    erik = login(chromium, base, "erik", viewport=DESKTOP)
+    for name in ("Палатка на четверых", "Гитара Yamaha"):
+        erik.goto(f"{base}/exchange/items/new/?type=OFFER")
+        erik.check("input[name=item_type][value=OFFER]")
+        erik.check("input[name=exchange_type][value=PERMANENT]")
+        erik.fill("input[name=item_name]", name)
+        erik.wait_for_function(
+            "() => document.querySelector('select[name=category]').value !== ''"
+            " || document.querySelector('#category-suggestion').textContent !== ''"
+        )
+        erik.fill("input[name=value_tenge]", "40000")
+        erik.click("#item-form button[type=submit]")
+        erik.wait_for_url(f"{base}/exchange/")
+    tent = ListingItem.objects.get(item_name="Палатка на четверых")
+    erik.goto(f"{base}/exchange/items/{tent.pk}/")
+    erik.set_input_files("input[name=photo]", files=[_png()])
+    erik.click("[data-action=photo-add]")
+    erik.wait_for_load_state()
+    assert "Фотографии: 1 из 5" in erik.content()
+
+    dana = login(chromium, base, "dana")
+    dana.goto(f"{base}/exchange/items/new/?type=OFFER")
+    dana.check("input[name=item_type][value=OFFER]")
+    dana.check("input[name=exchange_type][value=PERMANENT]")
+    dana.fill("input[name=item_name]", "Электросамокат Xiaomi")
+    dana.fill("input[name=value_tenge]", "45000")
+    dana.click("#item-form button[type=submit]")
+    if "category_choice" in dana.content():
+        dana.check("input[name=category_choice] >> nth=0")
+        dana.click("#item-form button[type=submit]")
+    dana.wait_for_url(f"{base}/exchange/")
+    # Browse → the card links to the offer's own page.
+    dana.goto(f"{base}/exchange/browse/offers/")
+    dana.click(f'a[href="/exchange/items/{tent.pk}/"]')
+    dana.wait_for_url(f"{base}/exchange/items/{tent.pk}/")
+    assert page_width(dana) <= PHONE["width"]
+    assert dana.locator(".fm-gallery__main").is_visible()
+    dana.screenshot(path=str(artifacts / "uibarter-item-page-phone.png"), full_page=True)
+    dana.click("[data-action=propose]")
+    dana.wait_for_load_state()
+    proposal = Proposal.objects.get()
+    assert dana.url.endswith(f"/exchange/proposals/{proposal.pk}/")
+    assert "Предложение отправлено erik" in dana.content()
+    dana.screenshot(path=str(artifacts / "uibarter-direct-proposal-phone.png"), full_page=True)
+
+    erik.goto(f"{base}/exchange/proposals/")
+    erik.click(f"#proposal-{proposal.pk} [data-action=accept]")
+    erik.wait_for_load_state()
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.CONFIRMED
+    for page in (erik, dana):
+        page.goto(f"{base}/exchange/proposals/{proposal.pk}/")
+        page.click("[data-action=confirm-receipt]")
+        page.wait_for_load_state()
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.COMPLETED
+    erik.screenshot(
+        path=str(artifacts / "uibarter-direct-proposal-done-desktop.png"), full_page=True
+    )
+
+
+def _png():
+    from apps.market.tests.factories import image_bytes
+
+    return {"name": "tent.png", "mimeType": "image/png", "buffer": image_bytes(size=(800, 600))}
