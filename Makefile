@@ -51,6 +51,7 @@ bench: install
 	$(PY) -m benchmarks.engine
 	$(PY) -m benchmarks.engine --tradelist benchmarks/data/tradelists/BR2024May.txt --max-len 0
 	$(PY) -m benchmarks.engine --tradelist benchmarks/data/tradelists/RO2024May.txt --max-len 0
+	$(PY) -m benchmarks.acceptance
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -132,9 +132,11 @@ def bench_market(
 
     ``per_want`` overrides the configured ``candidates_per_want`` (and lifts the budget).
     """
-    market = generate_market(users, seed=args.seed)
+    market = generate_market(users, seed=args.seed, any_in_category=not args.relevance)
     config = MatchConfig(max_cycle=args.max_len, time_limit_s=args.time_limit)
     label = f"market {users} users (seed {args.seed})"
+    if args.relevance:
+        label += ", relevance rule on every want"
     if per_want is not None:
         config = replace(config, candidates_per_want=per_want, candidate_budget=None)
         label += f", {per_want} per want"
@@ -286,6 +288,12 @@ def main(argv: list[str] | None = None) -> int:
         "(no budget); default: the configured value and budget",
     )
     parser.add_argument("--no-baselines", action="store_true")
+    parser.add_argument(
+        "--relevance",
+        action="store_true",
+        help="no want is 'anything in this category': the text-relevance rule applies to all "
+        "(default: the category + value graph every earlier figure was measured on)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object per input")
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args(argv)
@@ -314,6 +322,8 @@ def main(argv: list[str] | None = None) -> int:
             name = "tradelist-" + "-".join(Path(p).stem for p in args.tradelist)
         else:
             name = "markets-" + args.sizes.replace(",", "-")
+            if args.relevance:
+                name += "-relevance"
             if args.per_want:
                 name += "-per-want-" + args.per_want.replace(",", "-")
         out = RESULTS / f"{name}-cap{args.max_len}.json"

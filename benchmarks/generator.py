@@ -39,8 +39,15 @@ def _categories() -> dict[str, list[tuple[str, list[str]]]]:
     return out
 
 
-def generate_market(n_users: int, seed: int = 0) -> Market:
-    """A market of ``n_users`` users; the same (n_users, seed) always gives the same market."""
+def generate_market(n_users: int, seed: int = 0, any_in_category: bool = True) -> Market:
+    """A market of ``n_users`` users; the same (n_users, seed) always gives the same market.
+
+    Its names are a category noun plus optional words, so inside a category different nouns
+    ("велосипеды" / "самокаты") are different kinds. With ``any_in_category`` (the default,
+    the market every engine figure before issue 14 was measured on) every categorised want
+    takes anything of its category at the right value, so the graph is the one of the
+    category + value rule; ``False`` puts the text-relevance rule on every want.
+    """
     rng = np.random.default_rng(seed)
     cats = _categories()
     popularity = {}
@@ -93,6 +100,7 @@ def generate_market(n_users: int, seed: int = 0) -> Market:
                         name=" ".join(parts).capitalize(),
                         value=int(round(value, -2)) or 100,
                         duration_days=duration,
+                        any_in_category=any_in_category and kind == WANT,
                     )
                 )
                 item_id += 1

@@ -1,6 +1,7 @@
 """The one NinjaAPI of the project and its error handling.
 
-Every error leaves as `{"detail", "status_code", "error_type"}` (the contract's format):
+Every error leaves as `{"detail", "status_code", "error_type"}` (the contract's format) plus a
+stable `code` (the DomainError's code; the error type when nothing more specific applies):
 domain errors from services, validation errors (400, not ninja's 422), auth, throttling (429 with
 Retry-After) and anything unexpected (500, logged, no stack trace).
 """
@@ -9,16 +10,20 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.renderers import JSONRenderer
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from apps.accounts.api import auth_router, users_router
 from apps.accounts.cabinet_api import router as cabinet_router
 from apps.catalog.api import router as categories_router
-from apps.common.errors import DomainError, RateLimited
+from apps.common.errors import DomainError, RateLimited, ServiceUnavailable
 from apps.common.middleware import error_response
+from apps.common.openapi import DocumentedErrorsAPI
+from apps.common.outage import outage_response
 from apps.exchange.api import router as listings_router
 from apps.exchange.api_chains import chains_router, matches_router
 from apps.exchange.api_matching import router as matching_router
@@ -34,7 +39,7 @@ class UnicodeJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+api = DocumentedErrorsAPI(  # NinjaAPI + the error answers in the schema (secrobust)
     renderer=UnicodeJSONRenderer(),
     title="FreeMarket API",
     version="1.0.0",
@@ -57,8 +62,8 @@ def _describe_validation(errors: list[dict]) -> str:
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    response = error_response(exc.status_code, exc.message, exc.error_type)
-    if isinstance(exc, RateLimited):
+    response = error_response(exc.status_code, exc.message, exc.error_type, code=exc.code)
+    if isinstance(exc, RateLimited | ServiceUnavailable):
         response["Retry-After"] = str(exc.retry_after)
     return response
 
@@ -89,6 +94,18 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(404, "Не найдено", "not_found")
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return error_response(413, "Слишком большой запрос", "payload_too_large")
+
+
+@api.exception_handler(RedisConnectionError)
+@api.exception_handler(RedisTimeoutError)
+def on_store_outage(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.warning("Redis unavailable on %s: %s", request.path, exc)
+    return outage_response(request)
 
 
 @api.exception_handler(Exception)

@@ -78,6 +78,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.common.middleware.ApiErrorMiddleware",
+    # secrobust: NUL characters and oversized API bodies are refused before any handler runs
+    "apps.common.input_guard.InputGuardMiddleware",
+    # secrobust: a Redis outage on a web page is the 503 page, not a 500
+    "apps.common.outage.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -140,6 +144,17 @@ else:
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
+
+# --- secrobust: Redis outages and live-event streams (docs/security.md) ----------------------
+# Short client timeouts: with Redis down a request fails fast (503 or a fallback), never hangs.
+REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "2"))
+if REDIS_URL:
+    CACHES["default"]["OPTIONS"] = {
+        "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+        "socket_timeout": REDIS_SOCKET_TIMEOUT,
+    }
+# Simultaneous live-event streams per user (apps/notifications/stream.py); one more gets 429.
+STREAM_MAX_PER_USER = int(os.environ.get("STREAM_MAX_PER_USER", "5"))
 
 # --- Celery: Redis broker, or tasks run inline ------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "memory://")
@@ -368,6 +383,27 @@ CELERY_BEAT_SCHEDULE["notifications-deliver-due"] = {
 CELERY_BEAT_SCHEDULE["notifications-email-digest"] = {
     "task": "notifications.email_digest_send",
     "schedule": 3600.0,  # hourly: each user gets the digest once a day, after 08:00 their time
+}
+# --- Matching runs (engineer `runs`: apps/exchange/matching_runs.py, rematch.py, tasks.py) ---
+# An API/web run waits this long for its result, then answers 202 with the run id and status.
+MATCH_RUN_WAIT_SECONDS = float(os.environ.get("MATCH_RUN_WAIT_SECONDS", "3"))
+# A running run beats its row this often; one silent for MATCH_RUN_STALE_SECONDS is failed.
+MATCH_HEARTBEAT_SECONDS = float(os.environ.get("MATCH_HEARTBEAT_SECONDS", "10"))
+MATCH_RUN_STALE_SECONDS = int(os.environ.get("MATCH_RUN_STALE_SECONDS", "60"))
+# Without a Celery worker (the embedded default) runs go to a background thread of the server.
+MATCH_RUN_IN_THREAD = env_bool(
+    "MATCH_RUN_IN_THREAD", default=CELERY_TASK_ALWAYS_EAGER and not TESTING
+)
+# Declines, expiries and cancellations re-match the freed users after this short debounce.
+MATCH_RECHECK_SECONDS = int(os.environ.get("MATCH_RECHECK_SECONDS", "5"))
+# A full run as a Celery chord of component groups (needs workers); otherwise in-process.
+MATCH_FANOUT = env_bool("MATCH_FANOUT", default=False)
+MATCH_FANOUT_GROUPS = int(os.environ.get("MATCH_FANOUT_GROUPS", "4"))
+MATCH_WRITE_CHUNK = int(os.environ.get("MATCH_WRITE_CHUNK", "2000"))
+RATE_LIMITS["matching_run"] = os.environ.get("RATE_LIMIT_MATCHING_RUN", "6/m")
+CELERY_BEAT_SCHEDULE["matching-runs-reap"] = {
+    "task": "exchange.matching_runs_reap",
+    "schedule": 30.0,
 }
 
 LOGGING = {

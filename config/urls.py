@@ -28,5 +28,6 @@ if not settings.USE_S3:
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
 
+handler400 = "apps.common.views.bad_request"
 handler404 = "apps.common.views.not_found"
 handler500 = "apps.common.views.server_error"

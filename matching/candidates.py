@@ -6,8 +6,10 @@ tolerance allows (two bisections) inside the buckets of its own cities and shard
 above ``MatchConfig.shard_users`` users are split into shards of users, ``user_shard``; smaller
 markets are one shard). Inside a window the
 score is computed with numpy using exactly the formulas of ``rules.py``; text similarity is
-computed once per pair of distinct keyword sets and gathered. Wants without a category, and
-offers without one, are compared by text only (similarity above the threshold).
+computed once per pair of distinct keyword sets and gathered. The relevance rule
+(``rules.compatible``) is mirrored by ``legs.Texts``: every item's head kind and its hypernyms
+become integer ids, so "same kind" and "hypernym" are numpy comparisons; only pairs whose
+outcome depends on the want's details are scored in Python, once per distinct pair of texts.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 from matching.graph import expand_ranges
+from matching.legs import Texts, leg_probabilities, pair_keys, user_pair_keys
 from matching.rules import effective_value, item_keywords
 from matching.types import OFFER, TEMPORARY, WANT, Market, MatchConfig
 
@@ -37,6 +40,7 @@ class Candidates:
     want: np.ndarray
     score: np.ndarray
     per_want: int | None = None  # the candidate count each want was allowed (None: all)
+    probability: np.ndarray | None = None  # acceptance probability of each leg
 
     def __len__(self) -> int:
         return len(self.offer)
@@ -201,6 +205,11 @@ def generate_candidates(market: Market, config: MatchConfig) -> Candidates:
         sorted({o * len(items) + w for o, w in _blocked_pairs(market)}),
         dtype=np.int64,
     )
+    texts = Texts(market)
+    accepted_keys = pair_keys(market.accepted, market)
+    user_keys = user_pair_keys(market)
+    user_base = max(market.users, default=0) + 1
+    w_any_all = np.array([it.kind == WANT and it.any_in_category for it in items], dtype=bool)
     tol = config.value_tolerance
     k = per_want_limit(config, -(-n_wants // shards))
     scan = config.scan_per_bucket or None
@@ -270,11 +279,26 @@ def generate_candidates(market: Market, config: MatchConfig) -> Candidates:
                 text = _pair_similarity(
                     kw_of_item[wants[rep]] * base + bucket_kw[key][pos], kw_matrix, set_size, base
                 )
-            keep &= ~w_text_only[rep] | (text >= config.min_text_similarity - _EPS)
             offer_idx = bucket.offer[pos]
             want_idx = wants[rep]
+            if len(user_keys):
+                a, b = bucket.user[pos], w_user[rep]
+                keep &= ~np.isin(np.minimum(a, b) * user_base + np.maximum(a, b), user_keys)
             if len(blocked_keys):
                 keep &= ~np.isin(offer_idx * len(items) + want_idx, blocked_keys)
+            if config.relevance_rule:
+                free = w_any_all[want_idx] & ~w_text_only[rep]
+            else:
+                free = ~w_text_only[rep] | (text >= config.min_text_similarity - _EPS)
+            if len(accepted_keys):
+                free |= np.isin(offer_idx * len(items) + want_idx, accepted_keys)
+            check = keep & ~free
+            if config.relevance_rule and check.any():
+                ok = np.zeros(len(keep), dtype=bool)
+                ok[check] = texts.passes(want_idx[check], offer_idx[check], config.min_relevance)
+                keep &= free | ok
+            elif not config.relevance_rule:
+                keep &= free
             if not keep.any():
                 continue
             denom = tol * wv
@@ -300,14 +324,15 @@ def generate_candidates(market: Market, config: MatchConfig) -> Candidates:
             parts_s.append(s_keep)
     if not parts_w:
         empty = np.zeros(0, dtype=np.int64)
-        return Candidates(empty, empty, np.zeros(0, dtype=np.float64), k)
+        return Candidates(empty, empty, np.zeros(0, dtype=np.float64), k, np.zeros(0))
     w_all, o_all, s_all = (np.concatenate(p) for p in (parts_w, parts_o, parts_s))
     # a want can collect the same offer from two of its cities: keep one
     pair = w_all * len(items) + o_all
     _, first = np.unique(pair, return_index=True)
     w_all, o_all, s_all = w_all[first], o_all[first], s_all[first]
     w_all, o_all, s_all = _top_k(w_all, o_all, s_all, k)
-    return Candidates(offer=o_all, want=w_all, score=s_all, per_want=k)
+    prob = leg_probabilities(market, config, texts, w_all, o_all)
+    return Candidates(offer=o_all, want=w_all, score=s_all, per_want=k, probability=prob)
 
 
 def per_want_limit(config: MatchConfig, wants: int) -> int | None:

@@ -69,6 +69,7 @@ def _limits(config: MatchConfig, deadline: float) -> SolveLimits:
         max_len=config.cap,
         cycle_limit=config.exact_cycle_limit,
         deadline=deadline,
+        failure_aware=config.failure_aware,
     )
 
 
@@ -94,8 +95,10 @@ def _build_graph(market: Market, cands: Candidates) -> tuple[Component, np.ndarr
     all_dst = np.concatenate([dst, inner_dst])
     counted = np.r_[np.ones(len(src), dtype=bool), np.zeros(len(inner_src), dtype=bool)]
     all_score = np.r_[score, np.zeros(len(inner_src), dtype=np.int64)]
+    prob = cands.probability if cands.probability is not None else np.ones(len(src))
+    all_prob = np.r_[prob, np.ones(len(inner_src))]
     owner = np.where(is_offer, item_user, -1)
-    graph = make_graph(len(node_item), all_src, all_dst, counted, all_score, owner)
+    graph = make_graph(len(node_item), all_src, all_dst, counted, all_score, owner, all_prob)
     edge_candidate = np.where(graph.counted, graph.edge_ids, -1)
     graph.edge_ids = np.arange(graph.edges, dtype=np.int64)
     return graph, node_item, edge_candidate
@@ -185,6 +188,16 @@ def _split_by_user(legs: list[Leg]) -> list[list[Leg]]:
     return [legs]
 
 
+def _blocked_inside(legs: list[Leg], blocked_users: frozenset[tuple[int, int]]) -> bool:
+    """Whether two members of the cycle blocked each other. Legs between them are never
+    candidates; this also keeps apart two members who are not next to each other (a block is
+    rare, so the cycle is simply dropped and its members stay free for the next run)."""
+    if not blocked_users:
+        return False
+    members = {leg.giver_id for leg in legs}
+    return any(a != b and a in members and b in members for a, b in blocked_users)
+
+
 def assemble(prepared: PreparedMarket, solutions: list[ComponentSolution]) -> MatchResult:
     """Turn component solutions into proposals with reasons, and compute the run's stats."""
     market, config = prepared.market, prepared.config
@@ -219,12 +232,14 @@ def assemble(prepared: PreparedMarket, solutions: list[ComponentSolution]) -> Ma
                     market.users[want.user_id],
                     config,
                     market.blocked,
+                    market.accepted,
+                    blocked_users=market.blocked_users,
                 )
                 if leg is None:  # pragma: no cover - candidates mirror the rules
                     raise AssertionError(f"candidate {offer.id}->{want.id} breaks the rules")
                 legs.append(leg)
             for part in _split_by_user(legs):
-                if len(part) >= min_len:
+                if len(part) >= min_len and not _blocked_inside(part, market.blocked_users):
                     proposals.append(Proposal.from_legs(part))
     if prepared.focus_user is not None:
         proposals = [p for p in proposals if prepared.focus_user in p.users]
@@ -232,6 +247,7 @@ def assemble(prepared: PreparedMarket, solutions: list[ComponentSolution]) -> Ma
     stats.methods = dict(sorted(methods.items()))
     stats.satisfied_wants = sum(len(p.legs) for p in proposals)
     stats.total_score = round(sum(p.score for p in proposals), 6)
+    stats.expected_completions = round(sum(p.expected_completions for p in proposals), 4)
     stats.proposals_by_length = dict(sorted(Counter(len(p.legs) for p in proposals).items()))
     now = time.monotonic()
     stats.solve_s = max(now - prepared.started - stats.candidates_s - stats.graph_s, 0.0)
@@ -248,7 +264,9 @@ def find_proposals(
 ) -> MatchResult:
     """Decide the exchange cycles of ``market``.
 
-    Maximises satisfied wants, then total score; cycles have ``config.min_cycle`` to
+    Maximises satisfied wants, then total score, and with ``config.failure_aware`` the
+    expected completed exchanges where a component's cycles can be enumerated (see
+    ``solver.failure_aware``); cycles have ``config.min_cycle`` to
     ``config.max_cycle`` distinct users. With ``focus_user`` only the part of the graph that can
     form cycles with that user is solved (their wants first) and only proposals involving them
     are returned. Deterministic: the same input gives the same output.

@@ -29,7 +29,8 @@ class Component:
 
     ``owner`` is the user of each node whose owner must be distinct within a cycle (offers of a
     market), or -1. ``priority`` marks counted edges that must be preferred (focus user's
-    wants). ``nodes`` and ``edge_ids`` map local ids back to the graph it was cut from.
+    wants). ``prob`` is each edge's acceptance probability (1 for edges that do not count).
+    ``nodes`` and ``edge_ids`` map local ids back to the graph it was cut from.
     """
 
     n: int
@@ -39,14 +40,20 @@ class Component:
     score: np.ndarray
     owner: np.ndarray
     priority: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    prob: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
     nodes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     edge_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     index: int = 0
+    # the pool of every cycle within the cap once enumerated (or None when it is too large),
+    # keyed by (min_len, max_len, cycle_limit): the failure-aware step reuses it
+    pools: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         m = len(self.src)
         if len(self.priority) != m:
             self.priority = np.zeros(m, dtype=bool)
+        if len(self.prob) != m:
+            self.prob = np.ones(m, dtype=np.float64)
         if len(self.nodes) != self.n:
             self.nodes = np.arange(self.n, dtype=np.int64)
         if len(self.edge_ids) != m:
@@ -71,6 +78,7 @@ class Component:
             score=self.score[mask],
             owner=self.owner[kept],
             priority=self.priority[mask],
+            prob=self.prob[mask],
             nodes=self.nodes[kept],
             edge_ids=self.edge_ids[mask],
             index=index,
@@ -90,6 +98,7 @@ def make_graph(
     counted: np.ndarray,
     score: np.ndarray,
     owner: np.ndarray | None = None,
+    prob: np.ndarray | None = None,
 ) -> Component:
     """Build a graph, dropping self-loops and duplicate edges (the first of duplicates stays)."""
     src = np.asarray(src, dtype=np.int64)
@@ -97,8 +106,10 @@ def make_graph(
     counted = np.asarray(counted, dtype=bool)
     score = np.asarray(score, dtype=np.int64)
     ids = np.arange(len(src), dtype=np.int64)
+    prob = np.ones(len(src)) if prob is None else np.asarray(prob, dtype=np.float64)
     ok = src != dst
     src, dst, counted, score, ids = src[ok], dst[ok], counted[ok], score[ok], ids[ok]
+    prob = prob[ok]
     _, first = np.unique(src * max(n, 1) + dst, return_index=True)
     first.sort()
     return Component(
@@ -108,6 +119,7 @@ def make_graph(
         counted=counted[first],
         score=score[first],
         owner=np.full(n, -1, dtype=np.int64) if owner is None else np.asarray(owner, np.int64),
+        prob=prob[first],
         edge_ids=ids[first],
     )
 
@@ -149,6 +161,7 @@ def strongly_connected(graph: Component) -> list[Component]:
                 score=graph.score[edges],
                 owner=graph.owner[kept],
                 priority=graph.priority[edges],
+                prob=graph.prob[edges],
                 nodes=graph.nodes[kept],
                 edge_ids=graph.edge_ids[edges],
             )

@@ -11,6 +11,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+from matching.relevance import profile, profile_relevance
 from matching.text import lemmas, set_similarity
 from matching.types import OFFER, TEMPORARY, WANT, Item, Leg, MatchConfig, Reason, UserInfo
 
@@ -80,6 +81,38 @@ def combine(config: MatchConfig, value: float, text: float, location: float, tru
     return round(raw, 6)
 
 
+# Acceptance probability of a leg from its relevance (calibrated on the labelled pairs of
+# matching/data/relevance_pairs.tsv, docs/matching.md "Acceptance probability"): the share of
+# pairs at or above each relevance that the labels call right.
+PROBABILITY_BY_RELEVANCE: tuple[tuple[float, float], ...] = ((1.0, 0.97), (0.8, 0.95), (0.0, 0.93))
+P_ACCEPTED = 0.98  # the want's owner marked the offer "подходит"
+P_ANY_IN_CATEGORY = 0.8  # the want takes anything of its category
+P_MIN, P_MAX = 0.01, 0.99
+
+
+def item_relevance(offer: Item, want: Item) -> float:
+    """Relevance of the offer's text (name and description) to the want's name, 0..1."""
+    return profile_relevance(profile(want.name), profile(offer.name, offer.description))
+
+
+def relevance_probability(relevance: float) -> float:
+    """The calibrated chance that a want's owner accepts an offer of this relevance."""
+    for at_least, chance in PROBABILITY_BY_RELEVANCE:
+        if relevance >= at_least - _EPS:
+            return chance
+    return PROBABILITY_BY_RELEVANCE[-1][1]
+
+
+def leg_probability(base: float, accept_rate: float, trust: float) -> float:
+    """Acceptance probability of a leg: the text's (or mark's) chance, scaled by how often the
+    receiver accepts (0.8x for one who never does, 1.2x for one who always does, 1x at the
+    unknown 0.5) and by the giver's reliability (0.95x for a newcomer, 1x at full trust)."""
+    rate = min(max(accept_rate, 0.0), 1.0)
+    reliability = min(max(trust, 0.0), 1.0)
+    p = base * (0.8 + 0.4 * rate) * (0.95 + 0.05 * reliability)
+    return round(min(max(p, P_MIN), P_MAX), 6)
+
+
 def _money(value: float) -> str:
     return f"{value:,.0f}".replace(",", "\u00a0") + "\u00a0₸"
 
@@ -91,14 +124,22 @@ def compatible(
     receiver: UserInfo,
     config: MatchConfig | None = None,
     blocked: frozenset[tuple[int, int]] = frozenset(),
+    accepted: frozenset[tuple[int, int]] = frozenset(),
+    *,
+    blocked_users: frozenset[tuple[int, int]] = frozenset(),
 ) -> Leg | None:
     """Check every hard rule for ``offer`` satisfying ``want``; return the scored Leg or None.
 
     Hard rules: an offer and a want of two different users (``giver`` owns the offer,
-    ``receiver`` the want), both active; same exchange type; the same category when both have
-    one, otherwise text similarity of at least ``config.min_text_similarity``; a shared
-    location; values (daily rates for TEMPORARY) within ``config.value_tolerance`` of the
-    want's; for TEMPORARY the offered duration covers the wanted one; the pair not blocked.
+    ``receiver`` the want), both active, who have not blocked each other (``blocked_users``,
+    either order); same exchange type; the same category when both have one; the offer is what
+    the want asks for: text relevance (``matching/relevance.py``) of at least
+    ``config.min_relevance``, unless the want is ``any_in_category`` (and both items have a
+    category) or ``(offer.id, want.id)`` is in ``accepted`` (with ``config.relevance_rule``
+    off: text similarity of at least ``config.min_text_similarity`` only when a category is
+    missing); a shared location; values (daily rates for TEMPORARY) within
+    ``config.value_tolerance`` of the want's; for TEMPORARY the offered duration covers the
+    wanted one; the pair not blocked. The leg carries its acceptance ``probability``.
     """
     config = config or MatchConfig()
     if offer.kind != OFFER or want.kind != WANT or not (offer.active and want.active):
@@ -106,6 +147,10 @@ def compatible(
     if offer.user_id != giver.id or want.user_id != receiver.id or giver.id == receiver.id:
         return None
     if offer.exchange_type != want.exchange_type or (offer.id, want.id) in blocked:
+        return None
+    if blocked_users and (
+        (giver.id, receiver.id) in blocked_users or (receiver.id, giver.id) in blocked_users
+    ):
         return None
     shared = giver.locations & receiver.locations
     if not shared:
@@ -125,15 +170,33 @@ def compatible(
     if closeness is None:
         return None
     text = set_similarity(item_keywords(offer), item_keywords(want))
-    if offer.category is not None and want.category is not None:
-        if offer.category != want.category:
-            return None
-        name = category_names().get(offer.category, offer.category)
-        reasons.insert(0, Reason("category", f"Совпадает категория «{name}»", 1.0))
-    elif text < config.min_text_similarity - _EPS:
+    both = offer.category is not None and want.category is not None
+    if both and offer.category != want.category:
+        return None
+    relevance = item_relevance(offer, want)
+    is_accepted = (offer.id, want.id) in accepted
+    if is_accepted:
+        base = P_ACCEPTED
+    elif config.relevance_rule and relevance >= config.min_relevance - _EPS:
+        base = relevance_probability(relevance)
+    elif config.relevance_rule and not (want.any_in_category and both):
+        return None  # not what the want asks for
+    elif not config.relevance_rule and not both and text < config.min_text_similarity - _EPS:  # noqa: SIM114
         return None
     else:
+        base = P_ANY_IN_CATEGORY
+    if both:
+        name = category_names().get(offer.category, offer.category)
+        reasons.insert(0, Reason("category", f"Совпадает категория «{name}»", 1.0))
+    else:
         reasons.insert(0, Reason("category", "Без категории: подобрано по сходству описаний", 0.0))
+    if is_accepted:
+        fit = Reason("relevance", "Получатель отметил это предложение как подходящее", 1.0)
+    elif config.relevance_rule and relevance >= config.min_relevance - _EPS:
+        fit = Reason("relevance", "Вещь подходит к запросу", relevance)
+    else:
+        fit = Reason("relevance", "Запрос: подходит всё из этой категории по цене", relevance)
+    reasons.insert(1, fit)
     kind_ru = "временный" if temporary else "постоянный"
     reasons.insert(0, Reason("exchange_type", f"Тип обмена совпадает: {kind_ru}", 1.0))
     if temporary:
@@ -163,4 +226,5 @@ def compatible(
         want_id=want.id,
         score=score,
         reasons=tuple(reasons),
+        probability=leg_probability(base, receiver.accept_rate, trust),
     )

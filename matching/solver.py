@@ -58,6 +58,7 @@ class ComponentSolution:
     method: str
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    expected: float = 0.0  # expected completed wants of the answer (failure-aware objective)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class SolveLimits:
     max_len: int | None = 10
     cycle_limit: int = 100_000
     deadline: float = float("inf")
+    failure_aware: bool = False
 
 
 def _edge_weights(comp: Component, use_priority: bool = True) -> np.ndarray:
@@ -621,6 +623,13 @@ def _exact_pool(comp: Component, limits: SolveLimits) -> list[Cycle] | None:
     """Every cycle within the cap, or None: two-user cycles by a join at any size (a market
     asked for bilateral matches only), otherwise the search on components up to EXACT_NODES
     (SMALL_CAP_NODES at caps up to SMALL_CAP users, whose pools stay small)."""
+    key = (limits.min_len, limits.max_len, limits.cycle_limit)
+    if key not in comp.pools:
+        comp.pools[key] = _new_pool(comp, limits)
+    return comp.pools[key]
+
+
+def _new_pool(comp: Component, limits: SolveLimits) -> list[Cycle] | None:
     if limits.max_len == 2 and limits.min_len <= 2:
         pool = two_user_cycles(comp, limits)
         if pool is not None:
@@ -741,6 +750,7 @@ def _permuted_assignment(comp: Component, weighted: bool, variant: int) -> list[
         score=comp.score,
         owner=comp.owner[np.argsort(perm)],
         priority=comp.priority,
+        prob=comp.prob,
     )
     return assignment(view, weighted=weighted)
 
@@ -830,6 +840,7 @@ def _local_view(comp: Component) -> Component:
         score=comp.score,
         owner=comp.owner,
         priority=comp.priority,
+        prob=comp.prob,
     )
 
 
@@ -843,13 +854,71 @@ def _bounded_cycles(comp: Component, limits: SolveLimits) -> list[Cycle]:
     return enumerate_cycles(comp, small) or []
 
 
+def expected_value(comp: Component, cycle: Cycle) -> float:
+    """Expected completed wants of a cycle: its counted edges x the product of their
+    acceptance probabilities (the cycle completes only if every leg is accepted)."""
+    edges = np.asarray(cycle, dtype=np.int64)
+    counted = edges[comp.counted[edges]]
+    return float(len(counted) * np.prod(comp.prob[counted]))
+
+
+def failure_aware(
+    comp: Component, cycles: list[Cycle], limits: SolveLimits
+) -> tuple[list[Cycle], bool]:
+    """The packing with the most expected completed wants, when the cycles can be enumerated.
+
+    Dickerson, Procaccia and Sandholm (EC 2013): a cycle of k legs with acceptance
+    probabilities p_i is worth k * prod(p_i), so the set-packing ILP over every cycle within
+    the cap is solved with those values (plus 1e-6 per want, so that among equal expectations
+    more wants win). ``cycles`` (the count-optimal answer) is kept when the pool cannot be
+    enumerated (components above ``EXACT_NODES``, or pools above ``cycle_limit``) or when its
+    expectation is not lower. Returns the cycles and whether the expectation is proven optimal.
+    """
+    if not len(comp.prob) or bool((comp.prob[comp.counted] >= 1.0).all()):
+        return cycles, False
+    pool = _exact_pool(comp, limits)
+    if not pool:
+        return cycles, False
+    values = np.array([expected_value(comp, c) + 1e-6 * cycle_length(comp, c) for c in pool])
+    incidence = cycle_incidence(comp, pool)
+    res = milp(
+        c=-values,
+        constraints=LinearConstraint(incidence, -np.inf, 1.0),
+        integrality=np.ones(len(pool)),
+        bounds=Bounds(0, 1),
+        options={
+            "time_limit": _exact_budget(limits),
+            "mip_rel_gap": 0.0,
+            "presolve": incidence.nnz <= PRESOLVE_DENSITY * comp.n,
+            "disp": False,
+        },
+    )
+    if res.x is None:
+        return cycles, False
+    chosen = [pool[j] for j in np.flatnonzero(res.x > 0.5)]
+    mine = sum(expected_value(comp, c) for c in chosen)
+    theirs = sum(expected_value(comp, c) for c in cycles)
+    if mine > theirs + 1e-9:
+        return chosen, res.status == 0
+    return cycles, res.status == 0 and mine >= theirs - 1e-9
+
+
 def solve_component(comp: Component, limits: SolveLimits) -> ComponentSolution:
-    """Solve one component; cycles are returned as ``comp.edge_ids`` (the parent graph's ids)."""
+    """Solve one component; cycles are returned as ``comp.edge_ids`` (the parent graph's ids).
+
+    With ``limits.failure_aware`` the count-optimal answer is then replaced by the packing of
+    most expected completed wants where the cycles can be enumerated (``failure_aware``); the
+    bound stays the proven bound on the count.
+    """
     started = time.monotonic()
     local = _local_view(comp)  # same edges with identity ids: its sort and adjacency are reused
     bound_cycles = unit_cover(local)
     bound = sum(cycle_length(comp, c) for c in bound_cycles)
     cycles, proven, method = _solve_local(local, limits, unit_cycles=bound_cycles)
+    if limits.failure_aware and not comp.priority.any():
+        aware, _ = failure_aware(local, cycles, limits)
+        if aware is not cycles:
+            cycles, method = aware, f"{method}+expected"
     found = sum(cycle_length(comp, c) for c in cycles)
     if proven is not None and not comp.priority.any():
         bound = min(bound, proven)
@@ -860,4 +929,5 @@ def solve_component(comp: Component, limits: SolveLimits) -> ComponentSolution:
         bound=max(bound, found),
         method=method,
         seconds=time.monotonic() - started,
+        expected=sum(expected_value(local, c) for c in cycles),
     )

@@ -18,6 +18,7 @@ class UserInfo:
     id: int
     locations: frozenset[str]
     trust: float = 0.0
+    accept_rate: float = 0.5  # share of past proposals the user accepted (0.5: unknown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +26,8 @@ class Item:
     """A want or an offer of one user.
 
     ``value`` is in tenge (>= 0); ``duration_days`` only matters for TEMPORARY items (a missing
-    duration counts as one day).
+    duration counts as one day). ``any_in_category`` (wants only): the owner takes anything of
+    the want's category at the right value, so the text-relevance rule does not apply.
     """
 
     id: int
@@ -57,12 +59,22 @@ class MatchConfig:
     shard only, so every cycle stays inside one shard (0 or None: never split);
     ``shard_seed`` re-draws the shards (the product uses the matching run's id).
     The four ``weight_*`` are the score mix and should add up to 1.
+    ``relevance_rule``: an offer must be the kind of thing the want asks for (text relevance at
+    least ``min_relevance``, see ``matching/relevance.py``) unless the want is
+    ``any_in_category`` or the pair is in ``Market.accepted``; False restores the rule before
+    issue 14 (category + value are enough; text only when a category is missing).
+    ``failure_aware``: choose the cycles that maximise expected completed exchanges (each leg
+    has an acceptance probability) where the component's cycles can be enumerated; False
+    maximises satisfied wants only.
     """
 
     min_cycle: int = 2
     max_cycle: int | None = 10
     value_tolerance: float = 0.30
     min_text_similarity: float = 0.5
+    min_relevance: float = 0.65
+    relevance_rule: bool = True
+    failure_aware: bool = True
     candidates_per_want: int | None = 120
     candidate_budget: int | None = 6_500_000
     min_candidates_per_want: int = 20
@@ -86,15 +98,17 @@ class MatchConfig:
 class Market:
     """Everything the engine sees: users, their items and the pairs never to propose again.
 
-    ``blocked`` holds ``(offer_id, want_id)`` pairs (for example declined recently).
-    ``accepted`` holds ``(offer_id, want_id)`` pairs the want's owner marked as suitable.
+    ``blocked`` holds ``(offer_id, want_id)`` pairs (for example declined recently or marked
+    "не подходит"); ``accepted`` holds ``(offer_id, want_id)`` pairs the want's owner marked
+    "подходит" (they pass the relevance rule and are almost certain to be accepted);
+    ``blocked_users`` holds ``(user_id, user_id)`` pairs that never trade with each other, in
+    either direction, in any cycle.
     """
 
     users: Mapping[int, UserInfo]
     items: Sequence[Item]
     blocked: frozenset[tuple[int, int]] = frozenset()
     accepted: frozenset[tuple[int, int]] = frozenset()
-    # (user_a, user_b) pairs who blocked each other: never in one cycle (either direction).
     blocked_users: frozenset[tuple[int, int]] = frozenset()
 
 
@@ -117,6 +131,7 @@ class Leg:
     want_id: int
     score: float
     reasons: tuple[Reason, ...] = ()
+    probability: float = 1.0  # chance that the receiver accepts this leg
 
 
 @dataclass(frozen=True)
@@ -129,13 +144,26 @@ class Proposal:
 
     legs: tuple[Leg, ...]
     score: float
+    probability: float = 1.0  # chance that every leg is accepted (product of the legs')
 
     @classmethod
     def from_legs(cls, legs: Sequence[Leg]) -> Proposal:
-        """Normalise the rotation of ``legs`` and sum their scores."""
+        """Normalise the rotation of ``legs``, sum their scores, multiply their probabilities."""
         start = min(range(len(legs)), key=lambda i: (legs[i].giver_id, legs[i].offer_id))
         ordered = tuple(legs[start:]) + tuple(legs[:start])
-        return cls(legs=ordered, score=round(sum(leg.score for leg in ordered), 6))
+        probability = 1.0
+        for leg in ordered:
+            probability *= leg.probability
+        return cls(
+            legs=ordered,
+            score=round(sum(leg.score for leg in ordered), 6),
+            probability=round(probability, 6),
+        )
+
+    @property
+    def expected_completions(self) -> float:
+        """Expected satisfied wants: the cycle completes only if every leg is accepted."""
+        return len(self.legs) * self.probability
 
     @property
     def users(self) -> tuple[int, ...]:
@@ -158,7 +186,9 @@ class SolveStats:
     """How a run went: timings (seconds), graph size, the result and its optimality gap.
 
     ``bound`` is a proven upper bound on satisfied wants and ``gap`` is
-    ``(bound - satisfied_wants) / bound`` (0 when the bound is 0).
+    ``(bound - satisfied_wants) / bound`` (0 when the bound is 0): both for the count
+    objective. ``expected_completions`` is the sum over proposals of legs x probability that
+    every leg is accepted (the failure-aware objective).
     """
 
     candidates_s: float = 0.0
@@ -174,6 +204,7 @@ class SolveStats:
     bound: int = 0
     gap: float = 0.0
     total_score: float = 0.0
+    expected_completions: float = 0.0
     proposals_by_length: dict[int, int] = field(default_factory=dict)
     methods: dict[str, int] = field(default_factory=dict)
 

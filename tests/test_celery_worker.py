@@ -7,6 +7,7 @@ process; every key the test created there is deleted afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from urllib.parse import urlsplit, urlunsplit
@@ -30,7 +31,7 @@ def _with_db(url: str, db: int) -> str:
 
 
 @pytest.fixture
-def celery_worker_app():
+def celery_worker_app(request):
     """A Celery app of this test, current while the test runs: shared tasks resolve to it, so
     their messages go to its broker whatever the project app has cached."""
     import redis
@@ -52,10 +53,19 @@ def celery_worker_app():
         worker_enable_remote_control=False,
         worker_hijack_root_logger=False,
     )
+    workers = getattr(request, "param", 1)
     try:
-        with start_worker(
-            app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=20
-        ):
+        with contextlib.ExitStack() as stack:
+            for _ in range(workers):
+                stack.enter_context(
+                    start_worker(
+                        app,
+                        pool="solo",
+                        perform_ping_check=False,
+                        loglevel="WARNING",
+                        shutdown_timeout=20,
+                    )
+                )
             yield app
     finally:
         app.close()
@@ -96,4 +106,35 @@ def test_worker_runs_one_debounced_user_run(celery_worker_app, settings):
         time.sleep(0.2)
     time.sleep(1.5)
     run = MatchingRun.objects.get()
-    assert run.scope_user == a and run.trigger == "task" and run.bilateral_count == 1
+    assert run.scope_user == a and run.trigger == "rematch" and run.bilateral_count == 1
+
+
+@pytest.mark.parametrize("celery_worker_app", [2], indirect=True)
+def test_two_workers_share_a_fanned_out_run_and_give_the_in_process_answer(
+    celery_worker_app, settings
+):
+    import matching
+    from apps.exchange import adapter
+    from apps.exchange.tasks import matching_run_all
+
+    for base in (10, 10**3, 10**5, 10**7):
+        cycle([person() for _ in range(3)], base=base)
+    cycle([person() for _ in range(2)], base=10**9)
+    expected = sorted(
+        adapter.cycle_key(p)
+        for p in matching.find_proposals(
+            adapter.snapshot().market, adapter.match_config()
+        ).proposals
+    )
+    settings.MATCH_FANOUT = True
+    settings.MATCH_FANOUT_GROUPS = 2
+    body = matching_run_all.delay(trigger="worker").get(timeout=60)
+    deadline = time.monotonic() + 60
+    run = MatchingRun.objects.get(pk=body["run_id"])
+    while run.status == "running":
+        assert time.monotonic() < deadline, "the chord did not finish"
+        time.sleep(0.2)
+        run.refresh_from_db()
+    assert run.status == "success", run.errors
+    assert run.stats["fanout_groups"] == 2
+    assert sorted(Proposal.objects.values_list("cycle_key", flat=True)) == expected

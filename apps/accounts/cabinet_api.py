@@ -8,10 +8,9 @@ from ninja import Query, Router
 from apps.accounts import services
 from apps.accounts.schemas import MessageOut, ProfileIn, ProfileUpdatedOut
 from apps.accounts.security import auth_required
-from apps.common.pagination import PageParams
 from apps.exchange import proposal_selectors
 from apps.exchange import selectors as exchange_selectors
-from apps.exchange.api import page_of_items
+from apps.exchange.api import ItemPage, ProposalPage, page_of_items
 from apps.exchange.schemas import ItemOut
 
 router = Router(tags=["User Cabinet"], auth=auth_required)
@@ -52,7 +51,7 @@ def cabinet(request: HttpRequest):
 def my_listings(
     request: HttpRequest,
     response: HttpResponse,
-    page: Query[PageParams],
+    page: Query[ItemPage],
     include_archived: bool = False,
 ):
     qs = exchange_selectors.items_of_user(
@@ -62,7 +61,7 @@ def my_listings(
 
 
 @router.get("/exchanges")
-def my_exchanges(request: HttpRequest, response: HttpResponse, page: Query[PageParams]):
+def my_exchanges(request: HttpRequest, response: HttpResponse, page: Query[ProposalPage]):
     rows, total = proposal_selectors.exchanges_for_user(user=request.auth, page=page)
     response["X-Total-Count"] = str(total)
     return rows

@@ -144,6 +144,8 @@ class WebSession(models.Model):
 
     def __str__(self) -> str:
         return f"web session of {self.user_id}"
+
+
 class UserBlock(models.Model):
     """`blocker` blocked `blocked`: no chat, purchase requests or exchanges between them.
 

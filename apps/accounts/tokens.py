@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 import time
@@ -27,6 +28,7 @@ from django.utils import timezone
 
 from apps.accounts.models import AuthSession, User
 from apps.common.errors import AuthenticationFailed
+from apps.common.outage import OUTAGE_ERRORS
 
 ALGORITHM = "HS256"
 
@@ -76,7 +78,10 @@ def _session_ok_key(family: str) -> str:
 def _session_active(*, family: str, user_id: int) -> bool:
     """The token's session exists, belongs to its user, is not revoked and has not expired."""
     revoked_key, ok_key = _family_revoked_key(family), _session_ok_key(family)
-    found = cache.get_many([revoked_key, ok_key])
+    try:
+        found = cache.get_many([revoked_key, ok_key])
+    except OUTAGE_ERRORS:  # Redis down: the AuthSession row decides alone (secrobust)
+        found = {}
     if found.get(revoked_key):
         return False
     if found.get(ok_key) == user_id:
@@ -85,7 +90,8 @@ def _session_active(*, family: str, user_id: int) -> bool:
         family=family, user_id=user_id, revoked_at__isnull=True, expires_at__gt=timezone.now()
     ).exists()
     if active:
-        cache.set(_session_ok_key(family), user_id, SESSION_OK_SECONDS)
+        with contextlib.suppress(*OUTAGE_ERRORS):
+            cache.set(_session_ok_key(family), user_id, SESSION_OK_SECONDS)
     return active
 
 

@@ -30,9 +30,7 @@ urlpatterns = [
         name="sessions_end_others",
     ),
     path("accounts/delete/", views_security.account_delete, name="account_delete"),
-    path(
-        "accounts/verify-email/send/", views_verify.verify_email_send, name="verify_email_send"
-    ),
+    path("accounts/verify-email/send/", views_verify.verify_email_send, name="verify_email_send"),
     path("accounts/verify-email/<str:token>/", views_verify.verify_email, name="verify_email"),
     path("accounts/my-purchases/", views.my_purchases, name="my_purchases"),
     path("accounts/my-sales/", views.my_sales, name="my_sales"),

@@ -56,3 +56,15 @@ class RateLimited(DomainError):
     def __init__(self, message: str, *, retry_after: int, code: str | None = None) -> None:
         super().__init__(message, code=code)
         self.retry_after = retry_after
+
+
+class ServiceUnavailable(DomainError):
+    """A backing service this request truly needs (the token store in Redis) is down: 503 with
+    Retry-After, never a 500."""
+
+    status_code = 503
+    error_type = "service_unavailable"
+
+    def __init__(self, message: str, *, retry_after: int = 5, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after = retry_after

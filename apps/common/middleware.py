@@ -2,6 +2,9 @@
 
 Ninja's own handlers cover errors raised in operations; this catches the rest: unknown paths,
 wrong methods (405 from the router), Django's 500 page, CSRF failures.
+
+The body is `{"detail", "status_code", "error_type", "code"}`: the contract's three keys plus a
+stable `code` a client can branch on.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ ERROR_TYPES = {
     413: "payload_too_large",
     415: "unsupported_media_type",
     429: "rate_limited",
+    503: "service_unavailable",
 }
 DETAILS = {
     400: "Некорректный запрос",
@@ -37,6 +41,7 @@ DETAILS = {
     413: "Слишком большой запрос",
     429: "Слишком много запросов",
     500: "Внутренняя ошибка сервера",
+    503: "Сервис временно недоступен, попробуйте позже",
 }
 
 
@@ -44,13 +49,27 @@ def is_api_path(path: str) -> bool:
     return path == "/" or path.startswith(API_PREFIXES)
 
 
-def error_response(status: int, detail: str, error_type: str | None = None) -> JsonResponse:
+def error_response(
+    status: int, detail: str, error_type: str | None = None, *, code: str | None = None
+) -> JsonResponse:
+    """The contract's three keys, plus `code`: the stable, machine-readable reason (a
+    DomainError's code, e.g. `already_answered` vs `proposal_changed`); it defaults to the
+    error type when there is nothing more specific to say."""
+    error_type = error_type or ERROR_TYPES.get(status, "server_error")
     body = {
         "detail": detail,
         "status_code": status,
-        "error_type": error_type or ERROR_TYPES.get(status, "server_error"),
+        "error_type": error_type,
+        "code": code or error_type,
     }
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _with_headers(replaced: HttpResponse, original: HttpResponse) -> HttpResponse:
+    for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+        if header in original:
+            replaced[header] = original[header]
+    return replaced
 
 
 class ApiErrorMiddleware:
@@ -67,12 +86,15 @@ class ApiErrorMiddleware:
             except ValueError:
                 body = None
             if isinstance(body, dict) and {"detail", "status_code", "error_type"} <= body.keys():
-                return response
+                if "code" in body:
+                    return response
+                # a body built elsewhere in the contract's format: add the stable code
+                replaced = error_response(
+                    response.status_code, str(body["detail"]), str(body["error_type"])
+                )
+                return _with_headers(replaced, response)
         replaced = error_response(response.status_code, DETAILS.get(response.status_code, "Ошибка"))
-        for header in ("Allow", "Retry-After", "WWW-Authenticate"):
-            if header in response:
-                replaced[header] = response[header]
-        return replaced
+        return _with_headers(replaced, response)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not request.path.startswith(API_PREFIXES):

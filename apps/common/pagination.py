@@ -10,9 +10,15 @@ from pydantic import Field
 
 from apps.common.errors import ValidationFailed
 
+# Deeper offsets are refused (400), not passed to the database: an offset past the 64-bit range
+# is a 500 on SQLite, and a deep OFFSET scans every skipped row.
+SKIP_MAX = 100_000
+
 
 class PageParams(Schema):
-    skip: int = Field(0, ge=0, description="Сколько записей пропустить")
+    skip: int = Field(
+        0, ge=0, le=SKIP_MAX, description=f"Сколько записей пропустить (0..{SKIP_MAX})"
+    )
     limit: int = Field(20, ge=1, le=100, description="Сколько записей вернуть (1..100)")
     sort: str | None = Field(None, description="Поле сортировки")
     order: Literal["asc", "desc"] = Field("desc", description="asc или desc")

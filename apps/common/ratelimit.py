@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import logging
 import math
 import time
 
@@ -15,6 +16,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.throttling import BaseThrottle
+
+from apps.common.outage import OUTAGE_ERRORS
+
+logger = logging.getLogger(__name__)
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -83,7 +88,11 @@ def peek(scope: str, ident: str) -> int | None:
     if not settings.RATE_LIMITS_ENABLED:
         return None
     limit, period, now, window = _window(scope)
-    if (cache.get(f"rl:{scope}:{ident}:{window}") or 0) >= limit:
+    try:
+        used = cache.get(f"rl:{scope}:{ident}:{window}") or 0
+    except OUTAGE_ERRORS:  # Redis down: fail open (secrobust)
+        return None
+    if used >= limit:
         return max(1, math.ceil((window + 1) * period - now))
     return None
 
@@ -94,12 +103,16 @@ def hit(scope: str, ident: str) -> int | None:
         return None
     limit, period, now, window = _window(scope)
     key = f"rl:{scope}:{ident}:{window}"
-    cache.add(key, 0, timeout=period + 1)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr: start again
-        cache.add(key, 1, timeout=period + 1)
-        count = 1
+        cache.add(key, 0, timeout=period + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr: start again
+            cache.add(key, 1, timeout=period + 1)
+            count = 1
+    except OUTAGE_ERRORS:  # Redis down: fail open rather than lock everyone out (secrobust)
+        logger.warning("rate limit %s not counted: cache unavailable", scope)
+        return None
     if count > limit:
         return max(1, math.ceil((window + 1) * period - now))
     return None

@@ -67,10 +67,12 @@ class ApiClient:
 
 
 def assert_error(response, status: int, error_type: str | None = None) -> dict:
-    """The contract's error body, with that status (and type, when given)."""
+    """The contract's error body (plus its stable `code`), with that status (and type, when
+    given)."""
     assert response.status_code == status, (response.status_code, response.content[:500])
     body = response.json()
-    assert set(body) == {"detail", "status_code", "error_type"}, body
+    assert set(body) == {"detail", "status_code", "error_type", "code"}, body
+    assert isinstance(body["code"], str) and body["code"], body
     assert body["status_code"] == status
     if error_type:
         assert body["error_type"] == error_type, body

@@ -18,3 +18,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def server_error_page(request: HttpRequest) -> HttpResponse:
     return render(request, "errors/500.html", status=500)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if is_api_path(request.path):
+        return error_response(400, DETAILS[400], "validation_error")
+    return render(request, "errors/400.html", status=400)

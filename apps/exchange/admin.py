@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Count, Q
 
 from apps.exchange.models import Listing, ListingItem
 
@@ -75,6 +76,8 @@ class ProposalAdmin(admin.ModelAdmin):
 
 @admin.register(MatchingRun)
 class MatchingRunAdmin(admin.ModelAdmin):
+    """The staff view of runs: what each run made and what became of its proposals (#14)."""
+
     list_display = (
         "id",
         "started_at",
@@ -85,9 +88,53 @@ class MatchingRunAdmin(admin.ModelAdmin):
         "bilateral_count",
         "chain_count",
         "skipped_count",
+        "made",
+        "accepted",
+        "declined",
+        "expired",
+        "completed",
+        "safety_stop",
     )
     list_filter = ("status", "trigger")
     raw_id_fields = ("scope_user",)
+
+    def get_queryset(self, request):
+        from apps.exchange.run_status import OUTCOMES
+
+        counts = {
+            f"n_{name}": Count("proposals", filter=_on_proposals(cond))
+            for name, cond in OUTCOMES.items()
+        }
+        return super().get_queryset(request).annotate(**counts)
+
+    @admin.display(description="предложено")
+    def made(self, run):
+        return run.n_proposals_made
+
+    @admin.display(description="приняты")
+    def accepted(self, run):
+        return run.n_accepted
+
+    @admin.display(description="отклонены")
+    def declined(self, run):
+        return run.n_declined
+
+    @admin.display(description="истекли")
+    def expired(self, run):
+        return run.n_expired
+
+    @admin.display(description="завершены")
+    def completed(self, run):
+        return run.n_completed
+
+    @admin.display(description="аварийная остановка", boolean=True)
+    def safety_stop(self, run):
+        return bool(run.stats.get("safety_stop"))
+
+
+def _on_proposals(cond: Q) -> Q:
+    """`Q(status=...)` of a proposal as seen from its run (`proposals__status=...`)."""
+    return Q(*[(f"proposals__{k}", v) for k, v in cond.children])
 
 
 @admin.register(ProposalRating)

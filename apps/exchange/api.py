@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
+from pydantic import Field
 
 from apps.accounts.security import auth_required
 from apps.common.pagination import PageParams, paginate
 from apps.exchange import selectors, services
 from apps.exchange.models import ListingItem
+from apps.exchange.proposal_selectors import ProposalSort
 from apps.exchange.schemas import (
     CreateByCategoriesIn,
     CreateByCategoriesOut,
@@ -30,6 +32,20 @@ ITEM_SORT = {
     "name": "item_name",
     "updated": "updated_at",
 }
+ItemSort = Literal["created", "created_at", "value", "value_tenge", "name", "updated"]
+assert set(get_args(ItemSort)) == set(ITEM_SORT)
+
+
+class ItemPage(PageParams):
+    """Item lists: `sort` is one of ITEM_SORT's names (an enum in the OpenAPI schema)."""
+
+    sort: ItemSort | None = Field(None, description="Поле сортировки")
+
+
+class ProposalPage(PageParams):
+    """Proposal lists: `sort` is one of the proposal sort names."""
+
+    sort: ProposalSort | None = Field(None, description="Поле сортировки")
 
 
 def item_out(item: ListingItem) -> dict:
@@ -62,7 +78,7 @@ def page_of_items(response: HttpResponse, qs, page: PageParams) -> list[dict]:
     return [item_out(item) for item in rows]
 
 
-class ItemFilters(PageParams):
+class ItemFilters(ItemPage):
     category: str | None = None
     exchange_type: Literal["PERMANENT", "TEMPORARY"] | None = None
     city: str | None = None
@@ -118,7 +134,7 @@ def _filter_args(filters: ItemFilters) -> dict:
 
 
 @router.get("/user/{int:user_id}", response=list[ItemOut])
-def user_items(request: HttpRequest, response: HttpResponse, user_id: int, page: Query[PageParams]):
+def user_items(request: HttpRequest, response: HttpResponse, user_id: int, page: Query[ItemPage]):
     from apps.accounts.selectors import user_get
 
     user_get(pk=user_id)  # 404 for an unknown user, not an empty list

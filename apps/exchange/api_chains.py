@@ -17,13 +17,12 @@ from pydantic import ConfigDict, Field
 
 from apps.accounts.security import auth_required
 from apps.common.errors import PermissionDenied
-from apps.common.pagination import PageParams
 from apps.exchange import proposal_selectors as selectors
 from apps.exchange import proposals
-from apps.exchange.matching_runs import matching_run
+from apps.exchange.api import ProposalPage
+from apps.exchange.api_matching import check_run_rate
+from apps.exchange.matching_runs import matching_run_request
 from apps.exchange.models import ProposalKind, ProposalStatus
-
-from .adapter import match_config
 
 
 class ActIn(Schema):
@@ -41,7 +40,7 @@ class RateIn(ActIn):
     comment: str = Field("", max_length=1000)
 
 
-class ListFilters(PageParams):
+class ListFilters(ProposalPage):
     status: ProposalStatus | None = None
 
 
@@ -165,24 +164,27 @@ chains_router = make_router(ProposalKind.CHAIN)
 matches_router = make_router(ProposalKind.BILATERAL)
 
 
-@chains_router.post("/discover")
+@chains_router.post("/discover", response={200: dict, 202: dict})
 def discover(request: HttpRequest, payload: DiscoverIn | None = None):
     """Find chains of min..max participants now: staff for the whole market, others for
-    themselves. Bilateral matches found on the way are stored too (they are the same run)."""
+    themselves. Bilateral matches found on the way are stored too (they are the same run).
+    Like run-pipeline it waits a few seconds at most: 202 with `run_id` while it runs."""
     payload = payload or DiscoverIn()
     low = min(payload.min_participants, payload.max_participants)
     user = request.auth
-    run = matching_run(
+    check_run_rate(user)
+    run, _started = matching_run_request(
         user_id=None if user.is_staff else user.pk,
         trigger="discover",
-        config=match_config(min_cycle=low, max_cycle=payload.max_participants),
+        config_overrides={"min_cycle": low, "max_cycle": payload.max_participants},
     )
-    chains = [p for p in run.created_proposals if p.kind == ProposalKind.CHAIN]
     rows = [
         selectors.proposal_row(p)
-        for p in selectors.proposal_qs().filter(pk__in=[c.pk for c in chains]).order_by("pk")
+        for p in selectors.proposal_qs()
+        .filter(matching_run=run, kind=ProposalKind.CHAIN)
+        .order_by("pk")
     ]
-    return {
+    body = {
         "chains_created": len(rows),
         "total_participants": len({u for row in rows for u in row["participants"]}),
         "chains": [
@@ -195,4 +197,7 @@ def discover(request: HttpRequest, payload: DiscoverIn | None = None):
             for r in rows
         ],
         "errors": run.errors,
+        "run_id": run.pk,
+        "status": run.status,
     }
+    return Status(202, body) if run.status == "running" else body

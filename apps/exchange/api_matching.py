@@ -6,12 +6,14 @@ from typing import Literal
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import ConfigDict
 
 from apps.accounts.security import auth_required
-from apps.common.errors import PermissionDenied
-from apps.exchange.matching_runs import matching_run, matching_status
+from apps.common import ratelimit
+from apps.common.errors import PermissionDenied, RateLimited
+from apps.exchange.matching_runs import matching_run_request
+from apps.exchange.run_status import matching_status
 from apps.exchange.sample_scenarios import SCENARIOS, scenario_run
 
 router = Router(tags=["Matching"])
@@ -27,11 +29,25 @@ class TestFlowIn(Schema):
     scenario: Literal["bilateral", "chains", "locations", "scoring", "full"] = "full"
 
 
-@router.post("/run-pipeline", auth=auth_required)
+def check_run_rate(user) -> None:
+    """Runs started over HTTP are limited per caller (staff too): RATE_LIMITS["matching_run"]."""
+    wait = ratelimit.hit("matching_run", f"user:{user.pk}")
+    if wait is not None:
+        raise RateLimited(
+            "Слишком много запусков подбора, попробуйте позже",
+            retry_after=wait,
+            code="matching_rate_limited",
+        )
+
+
+@router.post("/run-pipeline", response={200: dict, 202: dict}, auth=auth_required)
 def run_pipeline(request: HttpRequest, payload: RunIn | None = None):
     """One user (the caller; staff: anyone) or, for staff with `user_id: null`, the market.
 
-    A non-staff caller without `user_id` runs for themself.
+    A non-staff caller without `user_id` runs for themself. One run per scope at a time: a
+    request while one runs gets that run. The answer waits a few seconds at most: 200 with the
+    contract's counts when the run is done, else 202 with its `run_id` and `status: running`
+    (poll `GET /api/matching/status`).
     """
     user = request.auth
     user_id = payload.user_id if payload else None
@@ -39,15 +55,20 @@ def run_pipeline(request: HttpRequest, payload: RunIn | None = None):
         raise PermissionDenied("Запускать подбор можно только для себя", code="not_self")
     if user_id is None and not user.is_staff:
         user_id = user.pk
-    run = matching_run(user_id=user_id, trigger="api")
-    return {
+    check_run_rate(user)
+    run, started = matching_run_request(user_id=user_id, trigger="api")
+    body = {
         "bilateral_matches": run.bilateral_count,
         "exchange_chains": run.chain_count,
         "total_participants": run.participant_count,
         "errors": run.errors,
         "run_id": run.pk,
         "status": run.status,
+        "already_running": not started,
     }
+    if run.status == "running":
+        return Status(202, body)
+    return body
 
 
 @router.get("/status")

@@ -153,12 +153,36 @@ class MatchingRun(models.Model):
     skipped_count = models.PositiveIntegerField(default=0)  # found, but stale at write time
     errors = models.JSONField(default=list, blank=True)
     stats = models.JSONField(default=dict, blank=True)
+    # Single-flight: one running run per scope ("all", "user:<id>", "rematch"); null for the
+    # test-flow samples. A run beats `heartbeat_at` while it works; a stale one is failed.
+    scope_key = models.CharField(max_length=40, null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope_key"],
+                condition=Q(status="running"),
+                name="matching_run_one_running_per_scope",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"run #{self.pk} ({self.status})"
+
+
+class MatchingDirtyUser(models.Model):
+    """A user whose market changed (a decline, an expiry, a cancellation, an item edit): the
+    next coalesced re-matching run looks for new exchanges around them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    marked_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"dirty {self.user_id}"
 
 
 class MatchingLock(models.Model):

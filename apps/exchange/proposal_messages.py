@@ -81,6 +81,54 @@ def _created_rows(proposal: Proposal) -> list[tuple[int, str, dict]]:
     return rows
 
 
+def created_rows_from_engine(
+    *,
+    proposal_id: int,
+    kind: str,
+    score: float,
+    legs: list[tuple[int, int, int]],
+    usernames: dict[int, str],
+    item_names: dict[int, str],
+) -> list[tuple[int, str, dict]]:
+    """The same notifications as `_created_rows`, built from what a matching run already holds
+    (`legs` as (giver, receiver, offer) in cycle order; names from its snapshot): no read-back."""
+    base = {
+        "proposal_id": proposal_id,
+        "kind": kind,
+        ("match_id" if kind == ProposalKind.BILATERAL else "chain_id"): proposal_id,
+        "url": proposal_url(proposal_id),
+    }
+    gets = {receiver: (giver, offer) for giver, receiver, offer in legs}
+    names = [usernames[giver] for giver, _, _ in legs]
+    rows = []
+    for giver, receiver, offer in legs:
+        from_id, got_offer = gets[giver]
+        if kind == ProposalKind.BILATERAL:
+            partner = usernames[from_id]
+            payload = base | {
+                "message": f"Найдено совпадение с {partner}!",
+                "partner": partner,
+                "partner_contact": None,  # revealed after everyone accepts
+                "partner_item": item_names[got_offer],
+                "your_item": item_names[offer],
+                "score": score,
+            }
+            rows.append((giver, "bilateral_match", payload))
+        else:
+            payload = base | {
+                "message": f"Найдена цепочка обмена из {len(legs)} участников",
+                "participants": names,
+                "you_give": item_names[offer],
+                "give_to": usernames[receiver],
+                "you_get": item_names[got_offer],
+                "get_from": usernames[from_id],
+                "partner_contact": None,
+                "score": score,
+            }
+            rows.append((giver, "chain_proposed", payload))
+    return rows
+
+
 def proposals_created(proposals: list[Proposal]) -> int:
     """Tell every participant of new proposals; returns how many notifications were sent."""
     rows = [row for proposal in proposals for row in _created_rows(proposal)]
@@ -158,6 +206,24 @@ def proposal_expired(proposal: Proposal) -> None:
         "proposal_expired",
         _base(proposal, "Срок ответа на предложение истёк. Мы подберём новое."),
     )
+
+
+def proposals_expired(kinds: dict[int, str], people: list[tuple[int, int]]) -> None:
+    """The expiry sweep's notifications in one insert: `kinds` {proposal id: kind},
+    `people` [(proposal id, user id)]. Same payload as `proposal_expired`."""
+    message = "Срок ответа на предложение истёк. Мы подберём новое."
+    rows = []
+    for pk, user_id in people:
+        kind = kinds[pk]
+        payload = {
+            "proposal_id": pk,
+            "kind": kind,
+            ("match_id" if kind == ProposalKind.BILATERAL else "chain_id"): pk,
+            "message": message,
+            "url": proposal_url(pk),
+        }
+        rows.append((user_id, "proposal_expired", payload))
+    notify_many(rows)
 
 
 def proposal_cancelled(proposal: Proposal, *, reason: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 from django.db.models import Avg, Count, Prefetch, QuerySet
 
 from apps.common.errors import NotFound
@@ -24,6 +26,8 @@ SORT_FIELDS = {
     "expires": "expires_at",
     "status": "status",
 }
+ProposalSort = Literal["created", "created_at", "score", "expires", "status"]
+assert set(get_args(ProposalSort)) == set(SORT_FIELDS)
 REVEALED = (ProposalStatus.CONFIRMED, ProposalStatus.COMPLETED)
 
 

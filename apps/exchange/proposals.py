@@ -30,6 +30,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.common.errors import Conflict, InvalidState, NotFound, PermissionDenied, ValidationFailed
 from apps.exchange import proposal_messages as messages
+from apps.exchange import rematch
 from apps.exchange.models import (
     DeclinedPair,
     ItemStatus,
@@ -104,10 +105,8 @@ def _is_due(proposal: Proposal) -> bool:
 
 
 def _rematch_later(user_ids: list[int]) -> None:
-    from apps.exchange.tasks import schedule_user_run
-
-    for user_id in user_ids:
-        transaction.on_commit(lambda uid=user_id: schedule_user_run(uid))
+    """The users whose items were freed are re-matched soon by one coalesced run."""
+    rematch.rematch_later(user_ids)
 
 
 def proposal_actor(*, user: User, user_id: int | None) -> User:
@@ -216,16 +215,41 @@ def _open_chat_later(proposal_id: int) -> None:
         logging.getLogger(__name__).warning("chat task not queued for %s", proposal_id)
 
 
-def proposals_expire_due(*, limit: int = 1000) -> int:
-    """Expire pending proposals past `expires_at` (the periodic sweep); returns how many."""
-    due = Proposal.objects.filter(status=S.PENDING, expires_at__lte=timezone.now())
+def proposals_expire_due(*, limit: int = 5000, chunk: int = 500) -> int:
+    """Expire pending proposals past `expires_at` (the periodic sweep); returns how many.
+
+    Set-based, a chunk per transaction: lock the due rows (skipping any an answer is holding),
+    move them with one conditional update, release their items, notify every participant with
+    one bulk insert, and mark them dirty; one re-matching run follows the whole sweep.
+    """
     count = 0
-    for pk in list(due.order_by("pk").values_list("pk", flat=True)[:limit]):
-        with transaction.atomic():
-            locked = Proposal.objects.select_for_update().filter(pk=pk).first()
-            if locked is not None and _is_due(locked):
-                _expire(locked)
-                count += 1
+    with rematch.deferred():
+        while count < limit:
+            with transaction.atomic():
+                now = timezone.now()
+                pks = list(
+                    Proposal.objects.select_for_update(skip_locked=True)
+                    .filter(status=S.PENDING, expires_at__lte=now)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)[: min(chunk, limit - count)]
+                )
+                if not pks:
+                    break
+                moved = Proposal.objects.filter(pk__in=pks, status=S.PENDING).update(
+                    status=S.EXPIRED, closed_at=now, close_reason="expired"
+                )
+                ProposalItemLock.objects.filter(proposal_id__in=pks).delete()
+                kinds = dict(Proposal.objects.filter(pk__in=pks).values_list("pk", "kind"))
+                people = list(
+                    ProposalParticipant.objects.filter(proposal_id__in=pks).values_list(
+                        "proposal_id", "user_id"
+                    )
+                )
+                messages.proposals_expired(kinds, people)
+                _rematch_later(sorted({uid for _pk, uid in people}))
+                count += moved
+            if len(pks) < chunk:
+                break
     return count
 
 
@@ -238,6 +262,9 @@ def proposals_cancel_for_items(item_ids: list[int], reason: str) -> None:
     ids = ProposalItemLock.objects.filter(item_id__in=item_ids).values_list(
         "proposal_id", flat=True
     )
+    changed_owners = set(
+        ListingItem.objects.filter(pk__in=item_ids).values_list("user_id", flat=True)
+    )
     for pk in sorted(set(ids)):
         locked = _lock(pk)
         if locked.status == S.CONFIRMED and reason != "account_deleted":
@@ -249,9 +276,6 @@ def proposals_cancel_for_items(item_ids: list[int], reason: str) -> None:
         _move(locked, S.CANCELLED, closed_at=timezone.now(), close_reason=reason)
         _release(locked)
         messages.proposal_cancelled(locked, reason=reason)
-        changed_owners = set(
-            ListingItem.objects.filter(pk__in=item_ids).values_list("user_id", flat=True)
-        )
         others = locked.participants.exclude(user_id__in=changed_owners)
         _rematch_later(list(others.values_list("user_id", flat=True)))
 

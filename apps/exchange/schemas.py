@@ -45,9 +45,10 @@ class CreateItemIn(ItemIn):
 class UpdateItemIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    item_name: str | None = Field(None, min_length=1, max_length=200)
-    value_tenge: int | None = Field(None, ge=0, le=MAX_VALUE_TENGE)
-    description: str | None = Field(None, max_length=2000)
+    # Omitted means "unchanged"; these three cannot be null (an explicit null is a 400).
+    item_name: str = Field(None, min_length=1, max_length=200)
+    value_tenge: int = Field(None, ge=0, le=MAX_VALUE_TENGE)
+    description: str = Field(None, max_length=2000)
     duration_days: int | None = Field(None, ge=1, le=365)
     category: str | None = Field(None, max_length=64)
     any_in_category: bool | None = None

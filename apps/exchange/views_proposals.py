@@ -187,11 +187,13 @@ def proposal_rate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def proposal_discover(request: HttpRequest) -> HttpResponse:
     """Look for exchanges for the signed-in user now (also runs by itself after changes)."""
-    from apps.exchange.matching_runs import matching_run
+    from apps.exchange.matching_runs import matching_run_request
 
-    run = matching_run(user_id=request.user.pk, trigger="web")
-    found = len(getattr(run, "created_proposals", []))
-    if run.status != "success":
+    run, _started = matching_run_request(user_id=request.user.pk, trigger="web")
+    found = run.bilateral_count + run.chain_count
+    if run.status == "running":
+        messages.info(request, _("Подбор идёт. Мы сообщим, когда найдём обмены."))
+    elif run.status != "success":
         messages.error(request, _("Подбор сейчас не удался, попробуйте позже."))
     elif found:
         messages.success(request, _("Найдено новых обменов: %(n)s") % {"n": found})

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from apps.accounts.security import auth_required
 from apps.common.errors import PermissionDenied
+from apps.common.pagination import SKIP_MAX
 from apps.notifications import preferences, selectors, services
 
 router = Router(tags=["Notifications"], auth=auth_required)
@@ -24,7 +25,7 @@ TICKET_TTL = 60
 class NotificationFilters(Schema):
     user_id: int | None = None
     status: Literal["pending", "read", "all"] = "pending"
-    skip: int = Field(0, ge=0)
+    skip: int = Field(0, ge=0, le=SKIP_MAX)
     limit: int = Field(20, ge=1, le=100)
     sort: Literal["created", "created_at"] | None = None
     order: Literal["asc", "desc"] = "desc"

@@ -111,7 +111,11 @@ def preferences_update(
     if set_quiet:
         if (quiet_start is None) != (quiet_end is None):
             raise ValidationFailed("Укажите начало и конец тихих часов", code="invalid_quiet_hours")
-        prefs.quiet_start, prefs.quiet_end = quiet_start, quiet_end
+        # wall-clock times in the user's own zone: an offset such as "10:00+03:00" is dropped
+        # (the zone is `time_zone`), and both databases store a naive time
+        prefs.quiet_start, prefs.quiet_end = (
+            t.replace(tzinfo=None) if t is not None else None for t in (quiet_start, quiet_end)
+        )
     if email_digest is not None:
         prefs.email_digest = email_digest
     prefs.save()

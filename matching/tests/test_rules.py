@@ -15,7 +15,15 @@ def test_matching_pair_gives_a_leg_with_reasons():
     assert leg is not None
     assert (leg.giver_id, leg.receiver_id, leg.offer_id, leg.want_id) == (1, 2, 1, 2)
     codes = [r.code for r in leg.reasons]
-    assert codes == ["exchange_type", "category", "value", "text", "location", "trust"]
+    assert codes == [
+        "exchange_type",
+        "category",
+        "relevance",
+        "value",
+        "text",
+        "location",
+        "trust",
+    ]
     assert leg.reasons[1].message_ru == "Совпадает категория «Велосипеды»" or "«" in (
         leg.reasons[1].message_ru
     )
@@ -84,7 +92,7 @@ def test_score_prefers_closer_value_similar_text_and_trust():
     w = want(2, 2, "Горный велосипед", value=10_000)
     close = check(offer(1, 1, "Горный велосипед", value=10_000), w)
     far = check(offer(1, 1, "Горный велосипед", value=12_500), w)
-    other_text = check(offer(1, 1, "Детский самокат", value=10_000), w)
+    other_text = check(offer(1, 1, "Велосипед Stels", value=10_000), w)  # same kind
     trusted = check(offer(1, 1, "Горный велосипед", value=10_000), w, giver=user(1, trust=1.0))
     assert trusted.score > close.score > far.score
     assert close.score > other_text.score

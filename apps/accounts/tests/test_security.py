@@ -149,7 +149,6 @@ def test_staff_without_2fa_cannot_open_moderation(client, staff):
     assert fresh.get("/moderation/").status_code == 200
 
 
-
 def test_recovery_codes_are_shown_once_and_each_works_once(client, owner):
     client.force_login(owner)
     r = client.post("/accounts/security/2fa/begin/")

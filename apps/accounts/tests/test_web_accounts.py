@@ -66,7 +66,9 @@ def test_wrong_password_shows_error(client, owner):
     assert "_auth_user_id" not in client.session
 
 
-def test_login_is_throttled_per_ip_and_username(client, owner):
+def test_login_is_throttled_per_ip_and_username(client, owner, settings):
+    # a day-long window: ten slow attempts must not straddle a boundary of the fixed window
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "web_login": "10/d"}
     for _ in range(10):
         client.post("/accounts/login/", {"username": "owner", "password": "wrong"})
     r = client.post("/accounts/login/", {"username": "owner", "password": PASSWORD})

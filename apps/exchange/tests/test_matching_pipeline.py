@@ -12,14 +12,16 @@ import matching
 from apps.accounts.models import User
 from apps.common.testing import assert_error
 from apps.exchange import adapter
-from apps.exchange.matching_runs import matching_run, write_proposals
+from apps.exchange.matching_runs import matching_run
 from apps.exchange.models import (
     DeclinedPair,
     ListingItem,
+    MatchingDirtyUser,
     MatchingRun,
     Proposal,
     ProposalItemLock,
 )
+from apps.exchange.run_writeback import write_proposals
 from apps.exchange.tests.helpers import cycle, item, person, run_all
 from apps.notifications.models import Notification
 
@@ -116,7 +118,7 @@ def test_items_changed_after_the_snapshot_are_skipped(owner, other):
     found = matching.find_proposals(snap.market, adapter.match_config()).proposals
     assert len(found) == 1
     ListingItem.objects.filter(pk=pairs[0][0].pk).update(version=5)  # edited meanwhile
-    run = MatchingRun.objects.create()
+    run = MatchingRun.objects.create(heartbeat_at=timezone.now())
     created, skipped, _ = write_proposals(run=run, snap=snap, found=found)
     assert created == [] and skipped == 1
     assert not ProposalItemLock.objects.exists()
@@ -132,7 +134,7 @@ def test_a_failing_run_records_the_error_and_keeps_previous_proposals(owner, oth
     def explode(*args, **kwargs):
         raise RuntimeError("engine exploded")
 
-    monkeypatch.setattr(matching, "find_proposals", explode)
+    monkeypatch.setattr(matching, "prepare", explode)
     run = matching_run(trigger="test")
     assert run.status == "failed" and "engine exploded" in run.errors[0]
     assert list(Proposal.objects.values_list("pk", "status")) == before
@@ -189,24 +191,28 @@ def test_listing_changes_schedule_one_debounced_run(
         )
     assert r.status_code == 201, r.content
     run = MatchingRun.objects.get()
-    assert run.trigger == "task" and run.scope_user == owner
+    assert run.trigger == "rematch" and run.scope_user == owner
     assert Proposal.objects.filter(kind="bilateral").count() == 1
+    assert not MatchingDirtyUser.objects.exists()
 
 
-def test_debounce_queues_one_run_per_window(owner, settings, monkeypatch):
+def test_debounce_queues_one_run_per_window(owner, other, settings, monkeypatch):
     from apps.exchange import tasks
 
     queued = []
     monkeypatch.setattr(
-        tasks.matching_run_for_user,
+        tasks.matching_rematch,
         "apply_async",
-        lambda args, countdown: queued.append((args, countdown)),
+        lambda kwargs, countdown: queued.append((kwargs, countdown)),
     )
     settings.MATCH_DEBOUNCE_SECONDS = 30
     for _ in range(3):
         tasks.schedule_user_run(owner.pk)
-    assert queued == [([owner.pk], 30)]
-    tasks.matching_run_for_user.run(owner.pk)  # the run clears the window
+    tasks.schedule_user_run(other.pk)
+    assert queued == [({"key_delay": 30}, 30)]
+    assert set(MatchingDirtyUser.objects.values_list("user_id", flat=True)) == {owner.pk, other.pk}
+    tasks.matching_rematch.run(key_delay=30)  # the run clears the window and the dirty set
+    assert not MatchingDirtyUser.objects.exists()
     tasks.schedule_user_run(owner.pk)
     assert len(queued) == 2
 
@@ -222,10 +228,11 @@ def test_expiry_sweep_expires_only_due_proposals(owner, other):
     Proposal.objects.filter(pk=due.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert proposals_expire.delay().get() == 1
     assert dict(Proposal.objects.values_list("pk", "status"))[due.pk] == "expired"
-    assert Proposal.objects.filter(status="pending").count() == 1
+    # Released items are matched again at once by the coalesced re-matching run.
+    rematch = MatchingRun.objects.get(trigger="rematch")
+    assert rematch.scope_user is None and rematch.bilateral_count == 1
+    assert Proposal.objects.filter(status="pending").count() == 2
     assert proposals_expire.delay().get() == 0
-    # Released items are matched again by the next run.
-    assert run_all().bilateral_count == 1
 
 
 @pytest.mark.parametrize("scenario", ["bilateral", "chains", "locations", "scoring"])
@@ -264,13 +271,13 @@ def test_the_shard_size_comes_from_settings(settings):
 
 def test_each_run_draws_its_own_shards(owner, other, monkeypatch):
     seen = []
-    real = matching.find_proposals
+    real = matching.prepare
 
     def spy(market, config, **kw):
         seen.append(config.shard_seed)
         return real(market, config, **kw)
 
-    monkeypatch.setattr(matching, "find_proposals", spy)
+    monkeypatch.setattr(matching, "prepare", spy)
     first, second = matching_run(), matching_run()
     assert seen == [first.pk, second.pk] and first.pk != second.pk
     assert first.stats["shard_seed"] == first.pk

@@ -15,7 +15,13 @@ from django.db import connection, connections
 from apps.common.errors import Conflict, DomainError, InvalidState
 from apps.exchange import proposals
 from apps.exchange.matching_runs import matching_run
-from apps.exchange.models import ListingItem, Proposal, ProposalItemLock, ProposalParticipant
+from apps.exchange.models import (
+    ListingItem,
+    MatchingRun,
+    Proposal,
+    ProposalItemLock,
+    ProposalParticipant,
+)
 from apps.exchange.services import item_update
 from apps.exchange.tests.helpers import cycle, person, proposal_for
 from apps.notifications.models import Notification
@@ -121,11 +127,34 @@ def test_item_edited_while_its_proposal_is_being_accepted(round_):
         assert not ProposalItemLock.objects.filter(proposal=match).exists()
 
 
-def test_parallel_runs_never_put_an_item_in_two_proposals():
+def test_parallel_runs_are_single_flight_and_never_put_an_item_in_two_proposals():
     for base in (10, 10**4, 10**7):
         cycle([person() for _ in range(3)], base=base)
     runs = together(*[(lambda: matching_run(trigger="test")) for _ in range(3)])
+    # One run did the work; the others were handed that run instead of starting their own.
+    assert MatchingRun.objects.count() == 1
+    assert {r.pk for r in runs} == {MatchingRun.objects.get().pk}
+    assert MatchingRun.objects.get().status == "success"
+    assert Proposal.objects.count() == 3
+    assert ProposalItemLock.objects.count() == 18
+
+
+def test_parallel_user_and_full_runs_never_put_an_item_in_two_proposals():
+    users = []
+    for base in (10, 10**4, 10**7):
+        users += cycle_users(base)
+    runs = together(
+        lambda: matching_run(trigger="test"),
+        lambda: matching_run(user_id=users[0].pk, trigger="test"),
+        lambda: matching_run(user_id=users[3].pk, trigger="test"),
+    )
     assert all(r.status == "success" for r in runs), [r.errors for r in runs]
     assert Proposal.objects.count() == 3
     assert sum(r.chain_count for r in runs) == 3
     assert ProposalItemLock.objects.count() == 18
+
+
+def cycle_users(base: int) -> list:
+    users = [person() for _ in range(3)]
+    cycle(users, base=base)
+    return users

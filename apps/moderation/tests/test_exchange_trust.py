@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from apps.exchange.models import ItemStatus, ProposalItemLock, ProposalStatus
+from apps.exchange.models import ItemStatus, MatchingDirtyUser, ProposalItemLock, ProposalStatus
 from apps.exchange.proposals import proposal_accept
 from apps.exchange.tests.helpers import person, proposal_for
 from apps.exchange.trust import trust_score_for
@@ -37,8 +37,8 @@ def test_withdraw_frees_items_tells_others_and_costs_trust(
 ):
     anna, boris, vera = people
     _seasoned(anna)
-    rematched = []
-    monkeypatch.setattr("apps.exchange.tasks.schedule_user_run", lambda uid: rematched.append(uid))
+    runs_asked = []
+    monkeypatch.setattr("apps.exchange.rematch.schedule", lambda wait: runs_asked.append(wait))
     client.force_login(anna)
     page = client.get(reverse("exchange:proposal_detail", args=[confirmed.pk])).content.decode()
     assert 'data-action="withdraw"' in page
@@ -52,7 +52,9 @@ def test_withdraw_frees_items_tells_others_and_costs_trust(
     anna.refresh_from_db()
     assert (confirmed.status, confirmed.close_reason) == ("cancelled", "withdrawn")
     assert not ProposalItemLock.objects.filter(proposal=confirmed).exists()
-    assert sorted(rematched) == sorted([boris.pk, vera.pk])
+    # the others are marked for the next coalesced re-matching run, which is asked for at once
+    dirty = set(MatchingDirtyUser.objects.values_list("user_id", flat=True))
+    assert dirty == {boris.pk, vera.pk} and runs_asked
     for user in (boris, vera):
         note = Notification.objects.filter(user=user, type="proposal_cancelled").latest("pk")
         assert "Вещь сломалась" in note.payload["message"]
