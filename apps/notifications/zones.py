@@ -107,13 +107,21 @@ def user_zone_name(user: User) -> str:
     return city_zone or settings.TIME_ZONE
 
 
+def _cache_call(fn, *args):
+    """The cache is an optimisation here: with Redis down, read the database instead."""
+    try:
+        return fn(*args)
+    except Exception:  # noqa: BLE001 - any cache backend error
+        return None
+
+
 def user_zone(user: User) -> ZoneInfo:
     """Cached per user; dropped whenever the setting or the profile changes (signals below)."""
     key = _cache_key(user.pk)
-    name = cache.get(key)
+    name = _cache_call(cache.get, key)
     if name is None:
         name = user_zone_name(user)
-        cache.set(key, name, _CACHE_SECONDS)
+        _cache_call(cache.set, key, name, _CACHE_SECONDS)
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -140,9 +148,10 @@ class UserTimeZoneMiddleware:
 
 @receiver(post_save, sender=NotificationSettings)
 def _settings_saved(sender, instance: NotificationSettings, **kwargs) -> None:
-    cache.delete(_cache_key(instance.user_id))
+    _cache_call(cache.delete, _cache_key(instance.user_id))
 
 
 @receiver(post_save, sender=User)
-def _user_saved(sender, instance: User, **kwargs) -> None:
-    cache.delete(_cache_key(instance.pk))
+def _user_saved(sender, instance: User, update_fields=None, **kwargs) -> None:
+    if update_fields is None or "city" in update_fields:  # not on every login (last_login)
+        _cache_call(cache.delete, _cache_key(instance.pk))
