@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 
 RUN_LOG := var/run.log
 
-.PHONY: run test test-fast bench lint format install install-run migrate worker beat clean bot
+.PHONY: run test test-fast bench lint format install install-run migrate worker beat clean bot serve loadtest
 
 # What running needs (make run) and what developing needs (tests, lint): two stamps, so
 # `make run` never installs pytest, Playwright or ruff. pip's chatter goes to var/install.log.
@@ -38,7 +38,17 @@ run: install-run
 	  && ($(PY) manage.py compilemessages --ignore '.venv/*' || true) \
 	  && $(PY) manage.py collectstatic --noinput && $(PY) manage.py load_demo; } \
 	  >$(RUN_LOG) 2>&1 || (cat $(RUN_LOG); exit 1)
-	@LOG_FILE=var/app.log $(PY) scripts/serve.py --port $(PORT)
+	@LOG_FILE=var/app.log $(PY) -m config.serve --workers 1 --quiet --port $(PORT)
+
+## Production server (perf, #16): WEB_CONCURRENCY uvicorn workers, connection pool, 503 on overload.
+serve: migrate
+	$(PY) manage.py compilemessages --ignore '.venv/*' >/dev/null 2>&1 || true
+	$(PY) manage.py collectstatic --noinput >/dev/null
+	$(PY) -m config.serve --host $${HOST:-127.0.0.1} --port $(PORT)
+
+## HTTP load benchmark (wrk; apt-installs it if missing): PostgreSQL+Redis and SQLite, 10 and 100 connections.
+loadtest: install
+	$(PY) -m benchmarks.loadtest $(LOADTEST_ARGS)
 
 ## Set up and run the whole test suite (browser tests included; skip them with PYTEST_ARGS="-m 'not browser'").
 test: install

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.renderers import JSONRenderer
@@ -24,6 +25,7 @@ from apps.common.errors import DomainError, RateLimited, ServiceUnavailable
 from apps.common.middleware import error_response
 from apps.common.openapi import DocumentedErrorsAPI
 from apps.common.outage import outage_response
+from apps.common.overload import PoolTimeout, is_overload_error, overload_response
 from apps.exchange.api import router as listings_router
 from apps.exchange.api_chains import chains_router, matches_router
 from apps.exchange.api_matching import router as matching_router
@@ -116,6 +118,15 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
         return server_error_page(request)
     return error_response(500, "Внутренняя ошибка сервера", "server_error")
+
+
+# perf (#16): no database connection to be had (pool exhausted, too many clients) -> 503.
+@api.exception_handler(OperationalError)
+@api.exception_handler(PoolTimeout)
+def on_operational_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if is_overload_error(exc):
+        return overload_response(request)
+    return on_unexpected(request, exc)
 
 
 api.add_router("/api/users", users_router)

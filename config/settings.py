@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "apps.common.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "apps.common.compression.CompressionMiddleware",  # perf: gzip HTML/JSON, not event streams
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "apps.common.input_guard.InputGuardMiddleware",
     # secrobust: a Redis outage on a web page is the 503 page, not a 500
     "apps.common.outage.OutageMiddleware",
+    "apps.common.overload.OverloadMiddleware",  # perf: innermost, no DB connection -> 503
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -121,6 +123,30 @@ if not IS_POSTGRES:
     # instead of one failing with "database is locked" when it upgrades a read lock.
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- perf (#16): PostgreSQL connection pool and overload limits (docs/performance.md) -------
+from config.db_pool import pool_options  # noqa: E402
+
+_POOL = pool_options(os.environ, is_postgres=IS_POSTGRES, testing=TESTING)
+if _POOL:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django must not
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = _POOL
+# Per worker process: requests running Django at once, how long and how many may wait for a
+# slot, and the Retry-After of the 503 beyond that (apps/common/overload.py).
+OVERLOAD_MAX_ACTIVE = int(os.environ.get("WEB_MAX_ACTIVE", "8"))
+OVERLOAD_MAX_WAIT = float(os.environ.get("WEB_MAX_WAIT", "10"))
+OVERLOAD_MAX_QUEUE = int(os.environ.get("WEB_MAX_QUEUE", "1000"))
+OVERLOAD_RETRY_AFTER = int(os.environ.get("WEB_RETRY_AFTER", "5"))
+# Public LootLink page fragments and per-game counts are cached this long (0: off; off in tests
+# unless a test turns it on). apps/market/caching.py.
+LOOTLINK_PAGE_CACHE_SECONDS = int(
+    os.environ.get("LOOTLINK_PAGE_CACHE_SECONDS", "0" if TESTING else "30")
+)
+# The X-Total-Count of /api/listings/offers|wants is cached this long (0: exact every time).
+PUBLIC_LIST_COUNT_SECONDS = int(
+    os.environ.get("PUBLIC_LIST_COUNT_SECONDS", "0" if TESTING else "10")
+)
+CATALOG_CACHE_SECONDS = int(os.environ.get("CATALOG_CACHE_SECONDS", "0" if TESTING else "60"))
 
 # --- Cache and Redis: REDIS_URL or an in-process cache ---------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -302,7 +328,8 @@ else:
         "staticfiles": {
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
             if (DEBUG or TESTING)
-            else "whitenoise.storage.CompressedStaticFilesStorage"
+            # perf (#16): content-hashed names (cached for good by whitenoise), gzip + brotli.
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         },
     }
 

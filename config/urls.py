@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from apps.common.api_docs import api_docs_page, install_russian_docs
+from apps.common.media import serve_media
 from config.api import api
 
 install_russian_docs(api)  # uibarter (issue 20): Russian summaries in the OpenAPI schema
@@ -25,7 +25,8 @@ urlpatterns = [
 if not settings.USE_S3:
     # Uploaded images are served by the app itself (whitenoise serves only static files).
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        # perf (#16): random, never-overwritten names -> one-year immutable cache headers.
+        re_path(r"^media/(?P<path>.*)$", serve_media),
     ]
 
 handler400 = "apps.common.views.bad_request"

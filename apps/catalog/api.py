@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Literal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 from ninja import Router, Schema
 
@@ -57,18 +59,40 @@ class SuggestOut(Schema):
     confident: bool
 
 
-@router.get("", response=CategoriesOut)
-def categories(request: HttpRequest, version: str = settings.FM_CATEGORY_VERSION):
+CATEGORY_FIELDS = ("slug", "name", "group", "emoji", "sort_order", "form_schema")
+
+
+def _categories_payload(version: str) -> dict:
     found = selectors.category_version_get(version=version)
-    rows = list(selectors.categories_for_version(version=found.version))
+    rows = list(
+        selectors.categories_for_version(version=found.version).values(
+            "exchange_type", *CATEGORY_FIELDS
+        )
+    )
     return {
         "version": found.version,
         "description": found.description,
         "categories": {
-            "permanent": [c for c in rows if c.exchange_type == "PERMANENT"],
-            "temporary": [c for c in rows if c.exchange_type == "TEMPORARY"],
+            kind.lower(): [
+                {f: row[f] for f in CATEGORY_FIELDS} for row in rows if row["exchange_type"] == kind
+            ]
+            for kind in ("PERMANENT", "TEMPORARY")
         },
     }
+
+
+@router.get("", response=CategoriesOut)
+def categories(request: HttpRequest, version: str = settings.FM_CATEGORY_VERSION):
+    # perf (#16): the taxonomy changes only with load_catalog; cached CATALOG_CACHE_SECONDS.
+    seconds = settings.CATALOG_CACHE_SECONDS
+    if seconds <= 0:
+        return _categories_payload(version)
+    key = f"catalog:categories:{hashlib.sha1(version.encode(), usedforsecurity=False).hexdigest()}"
+    payload = cache.get(key)
+    if payload is None:
+        payload = _categories_payload(version)  # a NotFound is raised, never cached
+        cache.set(key, payload, seconds)
+    return payload
 
 
 @router.get("/groups/{exchange_type}", response=GroupsOut)

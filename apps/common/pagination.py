@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from django.db.models import QuerySet
@@ -25,9 +26,15 @@ class PageParams(Schema):
 
 
 def paginate(
-    qs: QuerySet, params: PageParams, *, sort_fields: dict[str, str], default: str = "created"
+    qs: QuerySet,
+    params: PageParams,
+    *,
+    sort_fields: dict[str, str],
+    default: str = "created",
+    count: Callable[[QuerySet], int] | None = None,
 ) -> tuple[QuerySet, int]:
-    """Apply sort/order/skip/limit. `sort_fields` maps public sort names to model fields."""
+    """Apply sort/order/skip/limit. `sort_fields` maps public sort names to model fields;
+    `count` may replace `QuerySet.count` (a cached count of a public list)."""
     name = params.sort or default
     if name not in sort_fields:
         allowed = ", ".join(sorted(sort_fields))
@@ -35,5 +42,5 @@ def paginate(
     field = sort_fields[name]
     prefix = "-" if params.order == "desc" else ""
     ordered = qs.order_by(f"{prefix}{field}", f"{prefix}pk")
-    total = ordered.count()
+    total = count(qs) if count is not None else ordered.count()
     return ordered[params.skip : params.skip + params.limit], total

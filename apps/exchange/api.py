@@ -72,8 +72,8 @@ def created_out(item: ListingItem) -> dict:
     return {**item_out(item), "category_inferred": item.category_inferred}
 
 
-def page_of_items(response: HttpResponse, qs, page: PageParams) -> list[dict]:
-    rows, total = paginate(qs, page, sort_fields=ITEM_SORT)
+def page_of_items(response: HttpResponse, qs, page: PageParams, *, count=None) -> list[dict]:
+    rows, total = paginate(qs, page, sort_fields=ITEM_SORT, count=count)
     response["X-Total-Count"] = str(total)
     return [item_out(item) for item in rows]
 
@@ -115,13 +115,13 @@ def create_item(request: HttpRequest, payload: CreateItemIn):
 @router.get("/wants", response=list[ItemOut])
 def wants(request: HttpRequest, response: HttpResponse, filters: Query[ItemFilters]):
     qs = selectors.item_list_public(item_type="WANT", **_filter_args(filters))
-    return page_of_items(response, qs, filters)
+    return page_of_items(response, qs, filters, count=selectors.item_count_public)
 
 
 @router.get("/offers", response=list[ItemOut])
 def offers(request: HttpRequest, response: HttpResponse, filters: Query[ItemFilters]):
     qs = selectors.item_list_public(item_type="OFFER", **_filter_args(filters))
-    return page_of_items(response, qs, filters)
+    return page_of_items(response, qs, filters, count=selectors.item_count_public)
 
 
 def _filter_args(filters: ItemFilters) -> dict:

@@ -76,6 +76,11 @@ class ListingItem(models.Model):
         verbose_name_plural = "желания и предложения"
         indexes = [
             models.Index(fields=["item_type", "status", "exchange_type", "category"]),
+            # perf (#16): the public lists' default order, newest first, without a sort.
+            models.Index(
+                fields=["item_type", "status", "-created_at", "-id"],
+                name="item_type_status_created",
+            ),
             models.Index(fields=["user", "status"]),
         ]
         constraints = [

@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
 from django.db.models import Avg, Count, Q, QuerySet
 
 from apps.accounts.models import User
 from apps.catalog.models import Game
 from apps.common.errors import NotFound, PermissionDenied
 from apps.market.models import OPEN_STATUSES, Listing, ListingStatus, PurchaseRequest, Review
+from apps.market.search import search
 
 SORTS = {
     "-created_at": ("-created_at", "-pk"),
@@ -21,6 +20,12 @@ SORTS = {
     "-price": ("-price", "-pk"),
 }
 DEFAULT_SORT = "-created_at"
+# The fields a listing card shows (includes/listing_card.html): lists fetch only these.
+CARD_FIELDS = (
+    "id", "title", "price", "image", "thumbnail", "status", "created_at", "game_id", "seller_id",
+    "game__id", "game__name", "game__slug",
+    "seller__id", "seller__username", "seller__rating_sum", "seller__rating_count",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -32,44 +37,24 @@ class ListingFilters:
     sort: str = ""
 
 
-def _search(qs: QuerySet[Listing], text: str) -> tuple[QuerySet[Listing], bool]:
-    """Full-text search (Russian stemming) on PostgreSQL, substring search elsewhere.
-
-    Returns the queryset and whether it carries a `rank` annotation.
-    """
-    words = text.lower().split()
-    substring = Q()
-    for word in words:  # every word must occur; search_text is lower-cased in Python
-        substring &= Q(search_text__contains=word)
-    if connection.vendor != "postgresql":
-        return qs.filter(substring), False
-    vector = SearchVector("title", weight="A", config="russian") + SearchVector(
-        "description", weight="B", config="russian"
-    )
-    query = SearchQuery(text, config="russian", search_type="websearch")
-    # Stemmed matches ("мечи" finds "меч"), plus substrings for names like "AK-47".
-    # Match with @@ (ts_rank is never exactly 0, so "rank > 0" would match everything).
-    qs = qs.annotate(document=vector, rank=SearchRank(vector, query)).filter(
-        Q(document=query) | substring
-    )
-    return qs, True
-
-
 def listing_list_active(*, filters: ListingFilters | None = None) -> QuerySet[Listing]:
     """Active listings for the home and game pages, filtered and sorted."""
     f = filters or ListingFilters()
-    qs = Listing.objects.filter(status=ListingStatus.ACTIVE).select_related("game", "seller")
+    qs = (
+        Listing.objects.filter(status=ListingStatus.ACTIVE)
+        .select_related("game", "seller")
+        .only(*CARD_FIELDS)  # what a card shows, not descriptions or profiles (perf, #16)
+    )
     if f.game is not None:
         qs = qs.filter(game=f.game)
     if f.min_price is not None:
         qs = qs.filter(price__gte=f.min_price)
     if f.max_price is not None:
         qs = qs.filter(price__lte=f.max_price)
-    ranked = False
     if f.search.strip():
-        qs, ranked = _search(qs, f.search.strip())
-    if ranked and not f.sort:
-        return qs.order_by("-rank", "-created_at", "-pk")
+        qs = search(qs, f.search.strip())  # indexed full text, typos too (apps/market/search.py)
+        if not f.sort:
+            return qs.order_by("-rank", "-created_at", "-pk")
     return qs.order_by(*SORTS.get(f.sort or DEFAULT_SORT, SORTS[DEFAULT_SORT]))
 
 

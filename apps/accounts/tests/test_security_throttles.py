@@ -3,6 +3,7 @@ not defeat, and limits on every form that sends mail or creates accounts."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -41,17 +42,21 @@ def test_rotating_x_forwarded_for_does_not_reset_the_login_limit(anon_api, owner
     assert_error(r, 429, "rate_limited")
 
 
-def test_make_run_server_does_not_trust_proxy_headers():
+@pytest.mark.parametrize("workers", ["1", "3"])
+def test_the_server_never_trusts_proxy_headers(monkeypatch, workers):
     """uvicorn would take the client address from X-Forwarded-For of loopback connections;
-    `make run` must switch that off (on the command line or in scripts/serve.py)."""
-    root = Path(django_settings.BASE_DIR)
-    makefile = (root / "Makefile").read_text()
-    uvicorn_lines = [line for line in makefile.splitlines() if "bin/uvicorn" in line]
-    uses_serve_py = "scripts/serve.py" in makefile
-    assert uvicorn_lines or uses_serve_py
-    assert all("--no-proxy-headers" in line for line in uvicorn_lines)
-    if uses_serve_py:
-        assert "proxy_headers=False" in (root / "scripts" / "serve.py").read_text()
+    `config.serve` (used by `make run` and `make serve`) switches that off: Django reads the
+    header itself, from TRUSTED_PROXY_COUNT proxies only."""
+    from config import serve
+
+    seen = {}
+    monkeypatch.setattr(serve.uvicorn, "run", lambda app, **kw: seen.update(kw))
+    monkeypatch.setattr(serve._AnnouncingServer, "run", lambda self: seen.update(vars(self.config)))
+    with contextlib.suppress(SystemExit):
+        serve.main(["--workers", workers, "--port", "0"])
+    assert seen["proxy_headers"] is False
+    makefile = (Path(django_settings.BASE_DIR) / "Makefile").read_text()
+    assert "bin/uvicorn" not in makefile and "-m config.serve" in makefile
 
 
 def test_client_address_comes_from_the_configured_number_of_proxies(settings):

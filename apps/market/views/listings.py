@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -14,6 +16,7 @@ from apps.catalog.models import Game
 from apps.chat.selectors import conversation_find_for_listing
 from apps.common.errors import DomainError, ValidationFailed
 from apps.market import selectors, services
+from apps.market.caching import cached_fragment, game_counts
 from apps.market.forms import ListingEditForm, ListingFilterForm, ListingForm
 from apps.market.models import ListingStatus
 from apps.market.services.listings import SELLER_STATUSES
@@ -21,26 +24,22 @@ from apps.market.web import error_page, paginate
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    form = ListingFilterForm(request.GET or None)
-    filters = form.filters() if request.GET else {}
-    listings = selectors.listing_list_active(filters=selectors.ListingFilters(**filters))
-    page = paginate(request, listings)
-    games = Game.objects.annotate(
-        active_count=Count(
-            "market_listings", filter=Q(market_listings__status=ListingStatus.ACTIVE)
-        )
-    )
-    return render(
-        request,
-        "market/home.html",
-        {
+    def content() -> str:
+        form = ListingFilterForm(request.GET or None)
+        filters = form.filters() if request.GET else {}
+        listings = selectors.listing_list_active(filters=selectors.ListingFilters(**filters))
+        context = {
             "form": form,
-            "page": page,
-            "games": games,
+            "page": paginate(request, listings),
+            "games": game_counts(),
             "filtered": bool(filters),
             "selected_game": filters.get("game"),
-        },
-    )
+        }
+        return render_to_string("market/_home_content.html", context, request)
+
+    # The same for every visitor: rendered once per query string (apps/market/caching.py).
+    html = mark_safe(cached_fragment(request, "home", content))  # noqa: S308 - our own render
+    return render(request, "market/home.html", {"content_html": html})
 
 
 @require_GET
@@ -56,15 +55,14 @@ def game_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def game_detail(request: HttpRequest, slug: str) -> HttpResponse:
     game = get_object_or_404(Game, slug=slug)
-    listings = selectors.listing_list_active(filters=selectors.ListingFilters(game=game))
-    return render(
-        request,
-        "market/game_detail.html",
-        {
-            "game": game,
-            "page": paginate(request, listings),
-        },
-    )
+
+    def listings() -> str:
+        qs = selectors.listing_list_active(filters=selectors.ListingFilters(game=game))
+        context = {"game": game, "page": paginate(request, qs)}
+        return render_to_string("market/_game_listings.html", context, request)
+
+    html = mark_safe(cached_fragment(request, "game", listings))  # noqa: S308 - our own render
+    return render(request, "market/game_detail.html", {"game": game, "listings_html": html})
 
 
 @require_GET
@@ -83,9 +81,15 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = None
     if user.is_authenticated and not is_seller:
         conversation = conversation_find_for_listing(listing_id=listing.pk, buyer=user)
-    similar = selectors.listing_list_active(
-        filters=selectors.ListingFilters(game=listing.game)
-    ).exclude(pk=listing.pk)[:4]
+
+    def similar() -> str:
+        rows = selectors.listing_list_active(
+            filters=selectors.ListingFilters(game=listing.game)
+        ).exclude(pk=listing.pk)[:4]
+        return render_to_string(
+            "market/_similar.html", {"listing": listing, "similar": rows}, request
+        )
+
     return render(
         request,
         "market/listing_detail.html",
@@ -98,7 +102,8 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if is_seller
             else [],
             "conversation": conversation,
-            "similar": similar,
+            # The same for everyone: cached like the home page (apps/market/caching.py).
+            "similar_html": mark_safe(cached_fragment(request, "similar", similar)),  # noqa: S308
         },
     )
 
