@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("exchange", "0004_merge_0003_runs_single_flight_0003_wantlists_marks"),
+        ("exchange", "0005_merge_20261130_2119"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
