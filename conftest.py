@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from apps.common.testing import ApiClient, cache_clear_own_keys
+from apps.common.testing import ApiClient, cache_clear_own_keys, force_login_2fa
 
 PASSWORD = "Sup3r-Secret-Pass!"
 
@@ -98,3 +98,12 @@ def outsider_api(outsider):
 @pytest.fixture
 def staff_api(staff):
     return ApiClient(staff)
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    """pytest-django's admin client, its session marked as having passed 2FA (staff need it
+    for the admin: apps/accounts/admin_site.py)."""
+    from django.test import Client
+
+    return force_login_2fa(Client(), admin_user)

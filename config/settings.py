@@ -43,7 +43,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "apps.accounts.apps.StaffAdminConfig",  # django.contrib.admin, staff need 2FA (staff2fa)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -2,6 +2,7 @@
 
 import pytest
 
+from apps.accounts.tests.test_security import enable_2fa
 from apps.common.testing import assert_error
 from conftest import PASSWORD
 
@@ -63,9 +64,14 @@ def test_admin_requires_staff_login(client, owner, staff):
     client.login(username="owner", password=PASSWORD)
     r = client.get("/admin/")
     assert r.status_code == 302 and "/admin/login/" in r["Location"]
-    client.login(username="staffer", password=PASSWORD)
+    # staff log in through the site's login with their 2FA code (apps/accounts/admin_site.py)
+    totp = enable_2fa(staff)
     staff.is_superuser = True
     staff.save(update_fields=["is_superuser"])
+    client.logout()
+    client.post("/accounts/login/", {"username": "staffer", "password": PASSWORD})
+    assert client.get("/admin/").status_code == 302
+    assert client.post("/accounts/login/2fa/", {"code": totp.now()}).status_code == 302
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/exchange/listingitem/").status_code == 200
 

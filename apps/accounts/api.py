@@ -27,7 +27,7 @@ from apps.accounts.schemas import (
     UserOut,
 )
 from apps.accounts.security import auth_optional, auth_required
-from apps.accounts.twofactor import totp_check_login
+from apps.accounts.twofactor import totp_check_login, totp_enabled
 from apps.accounts.web_sessions import web_session_keep_after_password_change
 from apps.common.errors import AuthenticationFailed, PermissionDenied
 from apps.common.ratelimit import client_ip
@@ -102,8 +102,13 @@ def login(request: HttpRequest, response: HttpResponse, payload: LoginIn):
         throttles.login_failed(account)
         raise AuthenticationFailed("Неверное имя пользователя или пароль", code="bad_credentials")
     try:
+        if user.is_staff and not totp_enabled(user):
+            raise PermissionDenied(
+                "Сотрудникам нужна двухфакторная аутентификация: включите её на сайте",
+                code="two_factor_required",
+            )
         totp_check_login(user=user, code=payload.otp)
-    except AuthenticationFailed:
+    except (AuthenticationFailed, PermissionDenied):
         login_event_record(user=user, request=request, method="api", success=False)
         raise
     issued = tokens.session_start(

@@ -3,8 +3,8 @@
 Set-up: `totp_begin` stores a fresh secret (not active yet), the user adds it to an
 authenticator app and `totp_confirm` activates it with a first code. From then on a login
 needs the password and a current code; each code is accepted once (`last_step`). Staff must
-have it: the moderation pages refuse a staff session that did not pass it
-(`session_passed_2fa`).
+have it: the moderation pages and the admin (admin_site.py) refuse a staff session that did not
+pass it (`session_passed_2fa`), and the API login refuses staff without it (api.py).
 """
 
 from __future__ import annotations

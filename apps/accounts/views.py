@@ -83,7 +83,16 @@ class LoginView(auth_views.LoginView):
                 "next": self.get_success_url(),
             }
             return redirect("accounts:login_2fa")
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        if user.is_staff:
+            # Staff must have 2FA: the session works for the rest of the site, but staff pages
+            # and the admin refuse it until 2FA is on (a set-up marks the session as passed).
+            messages.warning(
+                self.request,
+                _("Сотрудникам нужна двухфакторная аутентификация: включите её, чтобы продолжить"),
+            )
+            return redirect("accounts:security")
+        return response
 
     def post(self, request, *args, **kwargs):
         try:

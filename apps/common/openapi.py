@@ -50,7 +50,7 @@ EXTRA: dict[str, set[int]] = {
     "apps_accounts_api_create_user": {409, 429},
     "apps_accounts_api_register": {409, 429},
     "apps_accounts_api_set_locations": {403},
-    "apps_accounts_api_login": {401, 429} | _TOKEN_STORE,
+    "apps_accounts_api_login": {401, 403, 429} | _TOKEN_STORE,  # 403: staff without 2FA
     "apps_accounts_api_refresh": {401, 429} | _TOKEN_STORE,
     "apps_accounts_api_logout": _TOKEN_STORE,
     "apps_accounts_api_change_password": _TOKEN_STORE,

@@ -23,6 +23,19 @@ def cache_clear_own_keys() -> None:
         cache.clear()
 
 
+def force_login_2fa(client: Client, user) -> Client:
+    """Log `user` in on the test client with the session marked as having passed 2FA, as the
+    real two-step login does (apps/accounts/views_security.login_2fa): staff need the mark for
+    the admin and the moderation pages. Tests of the requirement itself log in for real."""
+    from apps.accounts.twofactor import SESSION_FLAG
+
+    client.force_login(user)
+    session = client.session
+    session[SESSION_FLAG] = True
+    session.save()
+    return client
+
+
 class ApiClient:
     """A JSON client over the full Django stack (middleware, URL routing, error handling)."""
 

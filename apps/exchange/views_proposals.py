@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.twofactor import session_passed_2fa
 from apps.chat.models import Conversation
 from apps.common.errors import DomainError, NotFound
 from apps.exchange import proposal_selectors as selectors
@@ -94,6 +95,12 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         proposal = selectors.proposal_get_for(user=request.user, pk=pk)
     except NotFound as exc:
         raise Http404 from exc
+    if (
+        request.user.is_staff
+        and not session_passed_2fa(request)
+        and not proposal.participants.filter(user=request.user).exists()
+    ):
+        raise Http404  # staff look at others' exchanges from a 2FA-passed session only
     return render(
         request, "exchange/proposal_detail.html", {"card": _cards([proposal], request.user)[0]}
     )

@@ -111,7 +111,24 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
         dispute = disputes.dispute_get_for(user=request.user, pk=pk)
     except DomainError as exc:
         return error_page(request, exc)
+    if _staff_without_2fa(request, dispute):
+        return _to_2fa_setup(request)
     return _detail(request, dispute)
+
+
+def _staff_without_2fa(request, dispute) -> bool:
+    """Staff look into other people's disputes only from a 2FA-passed session."""
+    user = request.user
+    return (
+        user.is_staff
+        and user.pk not in (dispute.opened_by_id, dispute.respondent_id)
+        and not session_passed_2fa(request)
+    )
+
+
+def _to_2fa_setup(request) -> HttpResponse:
+    messages.error(request, _("Модераторам нужна двухфакторная аутентификация"))
+    return redirect("accounts:security")
 
 
 def _detail(request, dispute, *, message_form=None, decision_form=None, status=200):
@@ -136,6 +153,8 @@ def dispute_message(request: HttpRequest, pk: int) -> HttpResponse:
         dispute = disputes.dispute_get_for(user=request.user, pk=pk)
     except DomainError as exc:
         return error_page(request, exc)
+    if _staff_without_2fa(request, dispute):
+        return _to_2fa_setup(request)
     form = DisputeMessageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -165,8 +184,7 @@ def dispute_decide(request: HttpRequest, pk: int) -> HttpResponse:
             disputes.NotFound("Спор не найден", code="dispute_not_found"),
         )
     if not session_passed_2fa(request):
-        messages.error(request, _("Модераторам нужна двухфакторная аутентификация"))
-        return redirect("accounts:security")
+        return _to_2fa_setup(request)
     form = DisputeDecisionForm(request.POST)
     if form.is_valid():
         try:

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from apps.accounts.twofactor import session_passed_2fa
 from apps.catalog.models import Game
 from apps.chat.selectors import conversation_find_for_listing
 from apps.common.errors import DomainError, ValidationFailed
@@ -73,7 +74,10 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(exc.message) from exc
     user = request.user
     is_seller = user.is_authenticated and user.pk == listing.seller_id
-    if listing.moderation_hidden and not (is_seller or user.is_staff):
+    # staff see hidden listings from a 2FA-passed session only (apps/accounts/twofactor.py)
+    if listing.moderation_hidden and not (
+        is_seller or (user.is_staff and session_passed_2fa(request))
+    ):
         raise Http404(_("Объявление не найдено"))
     open_request = (
         None if is_seller else selectors.purchase_request_open_for(listing=listing, buyer=user)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
+from apps.common.testing import force_login_2fa
 from apps.notifications import delivery as delivery_module
 from apps.notifications.channels import telegram as tg
 from apps.notifications.channels.base import RetryLater
@@ -159,8 +160,7 @@ def test_after_the_last_attempt_the_row_fails_and_staff_see_it(fake_tg, owner, s
     assert (row.status, row.attempts) == (S.FAILED, 2)
     assert deliveries_send_due() == {}  # given up: no more tries until staff ask
 
-    client = Client()
-    client.force_login(staff)
+    client = force_login_2fa(Client(), staff)
     staff.is_superuser = True
     staff.save(update_fields=["is_superuser"])
     page = client.get("/admin/notifications/delivery/?status__exact=failed")
