@@ -48,7 +48,7 @@ api = DocumentedErrorsAPI(  # NinjaAPI + the error answers in the schema (secrob
     description="Бартерная биржа FreeMarket: пользователи, желания и предложения, "
     "цепочки обмена. Ошибки: {detail, status_code, error_type}.",
     openapi_url="/api/openapi.json",
-    docs_url="/docs",
+    docs_url="/docs/swagger",  # /docs is the readable page (apps/common/api_docs.py)
     urls_namespace="api",
 )
 

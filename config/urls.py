@@ -2,8 +2,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from apps.common.api_docs import api_docs_page, install_russian_docs
 from apps.common.media import serve_media
 from config.api import api
+
+install_russian_docs(api)  # uibarter (issue 20): Russian summaries in the OpenAPI schema
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -14,6 +17,8 @@ urlpatterns = [
     path("", include("apps.chat.urls")),
     path("", include("apps.exchange.urls")),
     path("", include("apps.moderation.urls")),  # trust: disputes, reports, moderation
+    # uibarter (issue 20): readable API docs; ninja's Swagger UI moved to /docs/swagger
+    path("docs", api_docs_page, {"api": api}, name="api_docs"),
     path("", api.urls),
 ]
 

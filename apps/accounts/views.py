@@ -21,6 +21,7 @@ from apps.accounts.models import User, UserBlock
 from apps.accounts.twofactor import PENDING_2FA, totp_enabled
 from apps.accounts.verification import email_verification_send
 from apps.common.errors import DomainError, RateLimited
+from apps.exchange.proposal_selectors import exchange_rating_summary
 from apps.market import selectors as market
 from apps.market.models import ListingStatus
 from apps.market.web import paginate
@@ -130,6 +131,9 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     person = get_object_or_404(User, username=username, is_active=True)
     reviews = paginate(request, market.review_list_received(user=person), per_page=10)
     listings = market.seller_listing_list(user=person, status=ListingStatus.ACTIVE)[:8]
+    # Ratings by face (issue 20): LootLink reviews and FreeMarket exchange ratings apart.
+    review_avg, review_count = market.review_summary(user=person)
+    barter_avg, barter_count = exchange_rating_summary(user_id=person.pk)
     return render(
         request,
         "accounts/profile.html",
@@ -137,6 +141,10 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
             "person": person,
             "reviews": reviews,
             "listings": listings,
+            "review_avg": review_avg,
+            "review_count": review_count,
+            "barter_avg": barter_avg,
+            "barter_count": barter_count,
             "is_me": request.user.is_authenticated and request.user.pk == person.pk,
             "blocked_by_me": request.user.is_authenticated
             and UserBlock.objects.filter(blocker=request.user, blocked=person).exists(),

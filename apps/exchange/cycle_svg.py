@@ -9,6 +9,7 @@ from dataclasses import dataclass
 SIZE = 320
 CENTER = SIZE / 2
 NODE_R = 30
+LABEL_GAP = 12  # between an arrow's control point and its label's centre
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,12 @@ def cycle_layout(detail: dict, *, viewer_id: int) -> dict:
     n = len(members)
     radius = 105 if n > 2 else 85
     nodes: dict[int, Node] = {}
+    # Two people sit side by side (left, right): one arrow arcs above, the other below, and
+    # each label has the whole width between the circles. Stacked vertically, the two labels
+    # shared one line between the nodes and overprinted each other.
+    start = math.pi if n == 2 else -math.pi / 2
     for i, member in enumerate(members):
-        angle = 2 * math.pi * i / n - math.pi / 2
+        angle = 2 * math.pi * i / n + start
         nodes[member["user_id"]] = Node(
             user_id=member["user_id"],
             label=_short(member["username"], 10),
@@ -64,14 +69,14 @@ def cycle_layout(detail: dict, *, viewer_id: int) -> dict:
         olen = math.hypot(ox, oy)
         if olen < 1:  # two people facing each other: bend sideways
             ox, oy, olen = -uy, ux, 1.0
-        bend = 28 if n == 2 else 22
+        bend = 40 if n == 2 else 22
         cx, cy = mx + ox / olen * bend, my + oy / olen * bend
         edges.append(
             Edge(
                 path=f"M{sx:.1f},{sy:.1f} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}",
-                label=_short(leg["offer"]["name"]),
-                label_x=round(mx + ox / olen * (bend + 12), 1),
-                label_y=round(my + oy / olen * (bend + 12), 1),
+                label=_short(leg["offer"]["name"], 18 if n <= 3 else 14),  # 4+: less room
+                label_x=round(mx + ox / olen * (bend + LABEL_GAP), 1),
+                label_y=round(my + oy / olen * (bend + LABEL_GAP), 1),
                 mine=viewer_id in (leg["giver_id"], leg["receiver_id"]),
             )
         )

@@ -20,6 +20,13 @@ class ItemStatus(models.TextChoices):
     EXCHANGED = "exchanged", "Обменено"
 
 
+class ItemCondition(models.TextChoices):
+    NEW = "new", "Новое"
+    LIKE_NEW = "like_new", "Как новое"
+    GOOD = "good", "Хорошее"
+    FAIR = "fair", "Заметны следы использования"
+
+
 class Listing(models.Model):
     """One submission of wants and offers (the contract's `create-by-categories` batch)."""
 
@@ -50,6 +57,10 @@ class ListingItem(models.Model):
     # A want that takes anything of its category and value ("Подойдёт что угодно из этой
     # категории"): the engine then needs no text relevance for it. Always False on offers.
     any_in_category = models.BooleanField(default=False)
+    # uibarter (issue 20): shown on the item's own page; "" = not stated (wants usually).
+    condition = models.CharField(
+        max_length=10, choices=ItemCondition.choices, blank=True, default=""
+    )
     status = models.CharField(
         max_length=10, choices=ItemStatus.choices, default=ItemStatus.ACTIVE, db_index=True
     )
@@ -213,6 +224,15 @@ class Proposal(models.Model):
     users = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="ProposalParticipant", related_name="proposals"
     )
+    # A direct proposal (issue 20: "Предложить обмен" on an item page) names who sent it;
+    # the engine's proposals have none.
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -357,3 +377,26 @@ class WantMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.want_id} {self.verdict} {self.offer_id}"
+
+
+def item_photo_path(photo: ItemPhoto, filename: str) -> str:
+    return f"exchange/items/{photo.item_id}/{filename}"
+
+
+class ItemPhoto(models.Model):
+    """Up to `MAX_ITEM_PHOTOS` photos of a want or offer, re-encoded by apps/market/images.py."""
+
+    item = models.ForeignKey(ListingItem, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to=item_photo_path, max_length=255)
+    thumbnail = models.ImageField(upload_to=item_photo_path, max_length=255)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"photo {self.pk} of item {self.item_id}"
+
+
+MAX_ITEM_PHOTOS = 5

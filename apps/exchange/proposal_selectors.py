@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Avg, Count, Prefetch, QuerySet
 
 from apps.common.errors import NotFound
 from apps.common.pagination import PageParams, paginate
@@ -14,6 +14,7 @@ from apps.exchange.models import (
     ProposalKind,
     ProposalLeg,
     ProposalParticipant,
+    ProposalRating,
     ProposalStatus,
 )
 from apps.exchange.proposal_messages import contact_of
@@ -195,3 +196,9 @@ def active_exchanges_for_cabinet(*, user) -> list[dict]:
             }
         )
     return out
+
+
+def exchange_rating_summary(*, user_id: int) -> tuple[float, int]:
+    """FreeMarket exchange ratings only (average, count), shown apart from LootLink reviews."""
+    row = ProposalRating.objects.filter(rated_id=user_id).aggregate(avg=Avg("score"), n=Count("id"))
+    return round(float(row["avg"] or 0), 2), row["n"]

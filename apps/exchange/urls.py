@@ -1,12 +1,22 @@
 from django.urls import path
 
-from apps.exchange import views, views_proposals, views_wantlists
+from apps.exchange import views, views_items, views_proposals, views_wantlists
 
 app_name = "exchange"
 
 urlpatterns = [
     path("exchange/", views.dashboard, name="dashboard"),
     path("exchange/items/new/", views.item_create, name="item_create"),
+    # uibarter (issue 20): an item's own page, its photos and "Предложить обмен"
+    path("exchange/items/<int:pk>/", views_items.item_detail, name="item_detail"),
+    path("exchange/items/<int:pk>/propose/", views_items.item_propose, name="item_propose"),
+    path("exchange/items/<int:pk>/photos/", views_items.item_photo_add, name="item_photo_add"),
+    path(
+        "exchange/items/<int:pk>/photos/<int:photo_id>/delete/",
+        views_items.item_photo_delete,
+        name="item_photo_delete",
+    ),
+    path("exchange/items/<int:pk>/condition/", views_items.item_condition, name="item_condition"),
     path("exchange/items/<int:pk>/edit/", views.item_edit, name="item_edit"),
     path("exchange/items/<int:pk>/archive/", views.item_archive, name="item_archive"),
     path(

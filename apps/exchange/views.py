@@ -150,7 +150,7 @@ def browse(request: HttpRequest, kind: str) -> HttpResponse:
             city=filters.get("city") or None,
             q=filters.get("q") or None,
         )
-        .prefetch_related("user__location_set")
+        .prefetch_related("user__location_set", "photos")
         .order_by("-created_at", "-pk")
     )
     page = Paginator(qs, 24).get_page(request.GET.get("page"))

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -203,6 +204,15 @@ def proposal_discover(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Подбор сейчас не удался, попробуйте позже."))
     elif found:
         messages.success(request, _("Найдено новых обменов: %(n)s") % {"n": found})
+    elif open_count := (
+        selectors.proposal_list(user_id=request.user.pk).filter(status__in=HOLDING_STATUSES).count()
+    ):
+        # Never "no exchanges" above the proposals the user already has: say no NEW ones.
+        messages.info(
+            request,
+            _("Новых вариантов не нашлось. Ваши открытые предложения (%(n)s) — в списке ниже.")
+            % {"n": open_count},
+        )
     else:
-        messages.info(request, _("Новых обменов пока нет. Мы сообщим, когда они появятся."))
-    return redirect("exchange:proposals")
+        messages.info(request, _("Подходящих обменов пока нет. Мы сообщим, когда они появятся."))
+    return redirect(reverse("exchange:proposals") + "?show=open")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet
 
 from apps.accounts.models import User
 from apps.catalog.models import Game, Section
@@ -157,6 +157,12 @@ def seller_listing_list(*, user: User, status: str | None = None) -> QuerySet[Li
 
 def review_list_received(*, user: User) -> QuerySet[Review]:
     return Review.objects.filter(reviewed_user=user).select_related("reviewer", "purchase_request")
+
+
+def review_summary(*, user: User) -> tuple[float, int]:
+    """LootLink reviews only (average, count): barter ratings are shown apart, by face."""
+    row = Review.objects.filter(reviewed_user=user).aggregate(avg=Avg("rating"), n=Count("id"))
+    return round(float(row["avg"] or 0), 2), row["n"]
 
 
 def review_exists(*, pr: PurchaseRequest, reviewer: User) -> bool:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from apps.common.errors import ValidationFailed
 from apps.notifications.kinds import CHANNELS, KINDS, kind_of
 from apps.notifications.models import NotificationSettings
+from apps.notifications.zones import zone_for_city
 
 
 @functools.cache
@@ -72,7 +73,9 @@ def preferences_get(*, user) -> PreferencesView:
         channels={
             code: {c.value: kind_enabled(prefs, code, c.value) for c in CHANNELS} for code in KINDS
         },
-        time_zone=(prefs.time_zone if prefs else "") or settings.TIME_ZONE,
+        time_zone=(prefs.time_zone if prefs else "")
+        or zone_for_city(getattr(user, "city", ""))
+        or settings.TIME_ZONE,
         quiet_start=prefs.quiet_start if prefs else None,
         quiet_end=prefs.quiet_end if prefs else None,
         email_digest=prefs.email_digest if prefs else False,

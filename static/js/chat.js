@@ -9,7 +9,8 @@
   var pollUrl = chat.getAttribute("data-poll-url");
   var lastId = parseInt(chat.getAttribute("data-last-id"), 10) || 0;
   var busy = false;
-  var timeFmt = new Intl.DateTimeFormat("ru-RU", {hour: "2-digit", minute: "2-digit"});
+  var timeOptions = {hour: "2-digit", minute: "2-digit"};  // in the user's zone, as the server
+  var timeFmt = window.LootLink && window.LootLink.zoneFormat ? window.LootLink.zoneFormat(timeOptions) : new Intl.DateTimeFormat("ru-RU", timeOptions);
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   var picker = document.getElementById("chat-image");
   if (picker) {

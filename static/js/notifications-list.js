@@ -13,7 +13,9 @@ document.addEventListener("lootlink:notification", function (event) {
   a.textContent = (n.payload && n.payload.message) || n.type;
   var time = document.createElement("time");
   time.dateTime = n.created_at;
-  time.textContent = new Date(n.created_at).toLocaleString("ru-RU");
+  var opts = {day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit"};
+  var fmt = window.LootLink && window.LootLink.zoneFormat ? window.LootLink.zoneFormat(opts) : new Intl.DateTimeFormat("ru-RU", opts);
+  time.textContent = fmt.format(new Date(n.created_at)).replace(",", "");
   li.append(a, time);
   list.prepend(li);
 });

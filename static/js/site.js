@@ -2,9 +2,17 @@
 (function () {
   "use strict";
 
-  // --- Times: the server renders Asia/Almaty; show the visitor's own zone instead. ---------
-  var fullFmt = new Intl.DateTimeFormat("ru-RU", {day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit"});
-  var dateFmt = new Intl.DateTimeFormat("ru-RU", {day: "numeric", month: "long", year: "numeric"});
+  // --- Times: always in the user's zone (<html data-tz>, the profile setting), never the ---
+  // --- browser's own, so the page, chat and notifications agree with the server. ----------
+  function zoneFormat(options) {
+    var tz = document.documentElement.getAttribute("data-tz");
+    if (tz) {
+      try { return new Intl.DateTimeFormat("ru-RU", Object.assign({timeZone: tz}, options)); } catch (e) { /* unknown zone */ }
+    }
+    return new Intl.DateTimeFormat("ru-RU", options);
+  }
+  var fullFmt = zoneFormat({day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit"});
+  var dateFmt = zoneFormat({day: "numeric", month: "long", year: "numeric"});
   var rel = window.Intl && Intl.RelativeTimeFormat ? new Intl.RelativeTimeFormat("ru", {numeric: "auto"}) : null;
 
   function relative(date) {
@@ -26,7 +34,7 @@
       el.title = fullFmt.format(date);
     });
   }
-  window.LootLink = {localizeTimes: localizeTimes};
+  window.LootLink = {localizeTimes: localizeTimes, zoneFormat: zoneFormat};
   localizeTimes();
   setInterval(function () { localizeTimes(); }, 60000);
 
@@ -96,6 +104,30 @@
   var filters = document.querySelector(".filters-box");
   if (filters && window.matchMedia("(max-width: 960px)").matches && !filters.querySelector(".form-error")) {
     filters.removeAttribute("open");
+  }
+
+  // --- Mobile navigation: the menu button opens the main nav as a list (issue 20). ---------
+  var navToggle = document.querySelector("[data-nav-toggle]");
+  if (navToggle) {
+    var header = navToggle.closest(".site-header");
+    navToggle.addEventListener("click", function () {
+      var open = header.classList.toggle("nav-open");
+      navToggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && header.classList.contains("nav-open")) {
+        header.classList.remove("nav-open");
+        navToggle.setAttribute("aria-expanded", "false");
+        navToggle.focus();
+      }
+    });
+    // A dot on the closed menu when a badge inside it (messages, notifications) is non-zero.
+    var dot = navToggle.querySelector("[data-nav-dot]");
+    var syncDot = function () {
+      dot.hidden = !document.querySelector("#main-nav .count:not([hidden])");
+    };
+    syncDot();
+    new MutationObserver(syncDot).observe(document.getElementById("main-nav"), {subtree: true, attributes: true, attributeFilter: ["hidden"]});
   }
 
   document.querySelectorAll("input[type=file][accept^='image/']").forEach(function (input) {

@@ -90,8 +90,13 @@ def test_logout_get_asks_and_post_logs_out(client, owner):
     assert "_auth_user_id" not in client.session
 
 
-def test_public_profile_shows_stats(client, owner):
-    User.objects.filter(pk=owner.pk).update(rating_sum=9, rating_count=2, total_sales=3)
+def test_public_profile_shows_stats(client, owner, other, outsider):
+    # The seller rating comes from LootLink reviews only (issue 20: ratings by face).
+    from apps.market.tests.factories import make_deal, make_listing, make_review
+
+    for buyer, score in ((other, 4), (outsider, 5)):
+        make_review(make_deal(make_listing(owner), buyer, status="completed"), buyer, score)
+    User.objects.filter(pk=owner.pk).update(total_sales=3)
     body = client.get("/accounts/profile/owner/").content.decode()
     assert "4,5" in body
     assert "Продаж" in body

@@ -128,3 +128,19 @@ def test_discover_button_finds_the_chain(client, owner, other):
     r = client.post(reverse("exchange:proposal_discover"), follow=True)
     assert "Найдено новых обменов: 1" in r.content.decode()
     assert Proposal.objects.filter(participants__user=owner).count() == 1
+
+
+def test_discover_with_nothing_new_points_at_the_existing_proposal(client, owner, chain):
+    proposal, _ = chain
+    client.force_login(owner)
+    r = client.post(reverse("exchange:proposal_discover"), follow=True)
+    page = r.content.decode()
+    assert "Новых обменов пока нет" not in page
+    assert "Новых вариантов не нашлось. Ваши открытые предложения (1) — в списке ниже." in page
+    assert f'id="proposal-{proposal.pk}"' in page
+
+
+def test_discover_with_nothing_at_all_says_so(client, outsider):
+    client.force_login(outsider)
+    r = client.post(reverse("exchange:proposal_discover"), follow=True)
+    assert "Подходящих обменов пока нет" in r.content.decode()

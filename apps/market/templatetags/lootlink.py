@@ -136,8 +136,8 @@ def avatar(user, size: str = "sm") -> SafeString:
 
 @register.simple_tag
 def when(value, style: str = "datetime") -> SafeString | str:
-    """A <time> in ISO 8601 UTC, shown in the site's zone and re-rendered by site.js in the
-    browser's own zone (style: datetime, date or relative)."""
+    """A <time> in ISO 8601 UTC, shown in the user's zone (UserTimeZoneMiddleware) and
+    re-rendered by site.js in the same zone (style: datetime, date or relative)."""
     if not value:
         return ""
     local = timezone.localtime(value)
