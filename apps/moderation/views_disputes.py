@@ -17,6 +17,7 @@ from apps.market.services.deals import actions_for
 from apps.market.web import error_page
 from apps.moderation import disputes
 from apps.moderation.forms import DisputeDecisionForm, DisputeMessageForm, DisputeOpenForm
+from apps.moderation.views_staff import to_2fa_setup
 
 
 def _open(request, *, form, target, template_ctx, service, **service_kwargs) -> HttpResponse:
@@ -112,7 +113,7 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         return error_page(request, exc)
     if _staff_without_2fa(request, dispute):
-        return _to_2fa_setup(request)
+        return to_2fa_setup(request)
     return _detail(request, dispute)
 
 
@@ -124,11 +125,6 @@ def _staff_without_2fa(request, dispute) -> bool:
         and user.pk not in (dispute.opened_by_id, dispute.respondent_id)
         and not session_passed_2fa(request)
     )
-
-
-def _to_2fa_setup(request) -> HttpResponse:
-    messages.error(request, _("Модераторам нужна двухфакторная аутентификация"))
-    return redirect("accounts:security")
 
 
 def _detail(request, dispute, *, message_form=None, decision_form=None, status=200):
@@ -154,7 +150,7 @@ def dispute_message(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         return error_page(request, exc)
     if _staff_without_2fa(request, dispute):
-        return _to_2fa_setup(request)
+        return to_2fa_setup(request)
     form = DisputeMessageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -184,7 +180,7 @@ def dispute_decide(request: HttpRequest, pk: int) -> HttpResponse:
             disputes.NotFound("Спор не найден", code="dispute_not_found"),
         )
     if not session_passed_2fa(request):
-        return _to_2fa_setup(request)
+        return to_2fa_setup(request)
     form = DisputeDecisionForm(request.POST)
     if form.is_valid():
         try:

@@ -31,14 +31,18 @@ def staff_only(view):
         if not request.user.is_staff:
             raise Http404
         if not session_passed_2fa(request):
-            messages.error(
-                request,
-                _("Модераторам нужна двухфакторная аутентификация: включите её и войдите с кодом"),
-            )
-            return redirect("accounts:security")
+            return to_2fa_setup(request)
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def to_2fa_setup(request: HttpRequest) -> HttpResponse:
+    """Where staff without a 2FA-passed session are sent (staff pages, others' disputes)."""
+    messages.error(
+        request, _("Модераторам нужна двухфакторная аутентификация: включите её и войдите с кодом")
+    )
+    return redirect("accounts:security")
 
 
 def _safe_next(request: HttpRequest, value: str) -> str:
